@@ -1,0 +1,119 @@
+public import AlvariaModels
+public import AsyncHTTPClient
+import NIOHTTP1
+import Foundation
+public import Logging
+import NIOCore
+
+/// The Disposable App API of Alvaria's CX API v2: get a session's context, post its outcome.
+///
+/// Every call carries `Authorization: Bearer`, `x-api-key` and `Accept: application/json`.
+/// A 401 invalidates the token, refreshes it once and retries once. Failures come back as
+/// ``AlvariaError`` so callers can tell final answers (400, 404) from retryable ones.
+public struct AlvariaClient: Sendable {
+    let httpClient: HTTPClient
+    let tokens: TokenProvider
+    let endpoints: AlvariaEndpoints
+    let orgId: String
+    let apiKey: String
+    let requestTimeout: Duration
+
+    private static let encoder = JSONEncoder()
+
+    public init(
+        httpClient: HTTPClient,
+        tokens: TokenProvider,
+        endpoints: AlvariaEndpoints,
+        orgId: String,
+        apiKey: String,
+        requestTimeout: Duration
+    ) {
+        self.httpClient = httpClient
+        self.tokens = tokens
+        self.endpoints = endpoints
+        self.orgId = orgId
+        self.apiKey = apiKey
+        self.requestTimeout = requestTimeout
+    }
+
+    /// `GET …/disposableApp/context?sessionId=S`.
+    public func context(for sessionId: SessionID, logger: Logger) async throws(AlvariaError) -> DisposableAppContext {
+        let data = try await call(.GET, "context", sessionId: sessionId, body: nil, logger: logger)
+        guard let context = try? JSONDecoder().decode(DisposableAppContext.self, from: data) else {
+            throw .invalidResponse(reason: "the context is not a disposableAppContext")
+        }
+        return context
+    }
+
+    /// `POST …/disposableApp/outcome?sessionId=S`; returns when Alvaria answered 204.
+    public func postOutcome(_ variables: [OutcomeVariable], for sessionId: SessionID, logger: Logger) async throws(AlvariaError) {
+        let body: Data
+        do {
+            body = try Self.encoder.encode(DisposableAppOutcome(variables: variables))
+        } catch {
+            throw .invalidResponse(reason: "outcome not encodable")
+        }
+        _ = try await call(.POST, "outcome", sessionId: sessionId, body: body, logger: logger)
+    }
+
+    private func call(
+        _ method: HTTPMethod, _ resource: String, sessionId: SessionID, body: Data?, logger: Logger
+    ) async throws(AlvariaError) -> Data {
+        let base = await endpoints.resolved().apiBaseURL.absoluteString
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        let url = "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(resource)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
+        let started = ContinuousClock.now
+        var token = try await tokens.accessToken()
+        var (status, data) = try await send(method, url, token: token, body: body)
+        if status == 401 {
+            await tokens.invalidate(token)
+            token = try await tokens.accessToken()
+            (status, data) = try await send(method, url, token: token, body: body)
+        }
+        logger.debug(
+            "Alvaria call",
+            metadata: [
+                "alvaria.call": "\(resource)",
+                "alvaria.status": "\(status)",
+                "alvaria.duration": "\(ContinuousClock.now - started)",
+            ]
+        )
+        return try Self.check(status: status, data: data)
+    }
+
+    private func send(_ method: HTTPMethod, _ url: String, token: String, body: Data?) async throws(AlvariaError) -> (Int, Data) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "x-api-key", value: apiKey)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do {
+            let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
+            let buffer = try await response.body.collect(upTo: 1024 * 1024)
+            return (Int(response.status.code), Data(buffer: buffer))
+        } catch {
+            throw AlvariaError.classify(error)
+        }
+    }
+
+    static func check(status: Int, data: Data) throws(AlvariaError) -> Data {
+        let errorBody = { try? JSONDecoder().decode(ErrorResponse.self, from: data) }
+        switch status {
+        case 200..<300: return data
+        case 400: throw .badRequest(errorBody())
+        case 401: throw .unauthorized
+        case 404: throw .dialogNotFound(errorBody())
+        case 406: throw .notAcceptable
+        case 500..<600: throw .serverError(status: status, errorBody())
+        default: throw .unexpectedStatus(status)
+        }
+    }
+
+    static func pathEncode(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+    }
+}

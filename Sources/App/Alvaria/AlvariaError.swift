@@ -1,0 +1,87 @@
+public import AlvariaModels
+
+/// Why a call to Alvaria did not succeed, kept apart by what the caller must do about it:
+/// 400 and 404 are final, 5xx, timeouts and transport failures are worth retrying.
+public enum AlvariaError: Error, Sendable, Equatable {
+    /// 400: the request was refused; Alvaria's reasons are kept.
+    case badRequest(ErrorResponse?)
+    /// 401 even after one token refresh: the credentials or API key are wrong.
+    case unauthorized
+    /// 404: the dialog no longer exists on the cluster (the link expired).
+    case dialogNotFound(ErrorResponse?)
+    /// 406: Alvaria would not answer in JSON.
+    case notAcceptable
+    /// 5xx.
+    case serverError(status: Int, ErrorResponse?)
+    /// Any other status.
+    case unexpectedStatus(Int)
+    /// A 2xx whose body is not what the reference documents.
+    case invalidResponse(reason: String)
+    /// No complete answer within the request timeout.
+    case timeout
+    /// Connection refused, reset, closed without an answer, TLS failure…
+    case transport(reason: String)
+    /// No access token could be had.
+    case tokenService(TokenServiceError)
+
+    /// True for failures that another attempt may not meet (5xx, timeouts, network).
+    public var isRetryable: Bool {
+        switch self {
+        case .serverError, .timeout, .transport, .unexpectedStatus: true
+        case .tokenService(let error): error.isRetryable
+        case .badRequest, .unauthorized, .dialogNotFound, .notAcceptable, .invalidResponse: false
+        }
+    }
+
+    /// A short reason for logs and the outbox: never a token or a secret.
+    public var reason: String {
+        switch self {
+        case .badRequest(let body): "400 bad request" + Self.detail(body)
+        case .unauthorized: "401 unauthorized"
+        case .dialogNotFound(let body): "404 dialog not found" + Self.detail(body)
+        case .notAcceptable: "406 not acceptable"
+        case .serverError(let status, let body): "\(status) server error" + Self.detail(body)
+        case .unexpectedStatus(let status): "unexpected status \(status)"
+        case .invalidResponse(let reason): "invalid response: \(reason)"
+        case .timeout: "timeout"
+        case .transport(let reason): "transport error: \(reason)"
+        case .tokenService(let error): "token service: \(error.reason)"
+        }
+    }
+
+    private static func detail(_ body: ErrorResponse?) -> String {
+        guard let body else { return "" }
+        let reasons = (body.errors ?? []).compactMap { error in
+            [error.scope, error.reason].compactMap { $0 }.joined(separator: " ")
+        }
+        return ": " + ([body.message] + reasons).joined(separator: "; ")
+    }
+}
+
+/// Why the token service gave no token.
+public enum TokenServiceError: Error, Sendable, Equatable {
+    /// 4xx with an OAuth error, e.g. `invalid_client` (wrong id or secret) or `invalid_scope`.
+    case rejected(status: Int, error: String, description: String?)
+    case serverError(status: Int)
+    case invalidResponse(reason: String)
+    case timeout
+    case transport(reason: String)
+
+    public var isRetryable: Bool {
+        switch self {
+        case .rejected, .invalidResponse: false
+        case .serverError, .timeout, .transport: true
+        }
+    }
+
+    public var reason: String {
+        switch self {
+        case .rejected(let status, let error, let description):
+            "\(status) \(error)" + (description.map { " (\($0))" } ?? "")
+        case .serverError(let status): "\(status) server error"
+        case .invalidResponse(let reason): "invalid response: \(reason)"
+        case .timeout: "timeout"
+        case .transport(let reason): "transport error: \(reason)"
+        }
+    }
+}

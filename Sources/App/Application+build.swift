@@ -1,0 +1,165 @@
+import Foundation
+import AlvariaSimulator
+import Forms
+import AsyncHTTPClient
+public import Hummingbird
+public import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the whole server from a checked configuration: the HTTP client and token provider,
+/// the in-process simulator in demo mode, and the routes.
+///
+/// - Parameter onServerRunning: receives the app's bound channel (tests learn the port from it).
+public func buildApplication(
+    config: AppConfig,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    // Everything that can fail is checked before anything that needs shutting down is created.
+    let parts = try await loadParts(config: config)
+    var services: [any Service] = []
+    let endpoints: AlvariaEndpoints
+    var demoState: SimulatorState?
+    if let simulator = config.simulator {
+        endpoints = AlvariaEndpoints()
+        let state = SimulatorState()
+        demoState = state
+        services.append(demoSimulator(simulator, state: state, endpoints: endpoints, logger: logger))
+    } else if let tokenURL = config.alvaria.tokenURL, let apiBaseURL = config.alvaria.apiBaseURL {
+        endpoints = AlvariaEndpoints(tokenURL: tokenURL, apiBaseURL: apiBaseURL)
+    } else {
+        // AppConfig has already reported the missing URL; this is only reachable by building one by hand.
+        throw ConfigurationError(problems: [ConfigProblem(key: "alvaria.apiBaseURL", message: "is missing")])
+    }
+
+    let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(
+            timeout: .init(connect: TimeAmount(config.alvaria.connectTimeout)),
+            decompression: .disabled
+        )
+    )
+    services.append(HTTPClientService(client: httpClient))
+    let tokens = TokenProvider(
+        httpClient: httpClient,
+        endpoints: endpoints,
+        credentials: .init(
+            clientId: config.alvaria.clientId,
+            clientSecret: config.alvaria.clientSecret,
+            scope: config.alvaria.scope,
+            realm: config.alvaria.orgId
+        ),
+        timeout: config.alvaria.requestTimeout,
+        logger: logger
+    )
+
+    let alvaria = AlvariaClient(
+        httpClient: httpClient, tokens: tokens, endpoints: endpoints, orgId: config.alvaria.orgId,
+        apiKey: config.alvaria.apiKey, requestTimeout: config.alvaria.requestTimeout
+    )
+
+    let deliverer = Deliverer(store: parts.store, poster: alvaria, settings: config.delivery, logger: logger)
+    services.append(deliverer)
+
+    let urls = AppURLs(basePath: config.http.basePath)
+    let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
+    let router = Router()
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(frameAncestors: config.http.frameAncestors))
+    router.add(middleware: ErrorPageMiddleware(pages: parts.pages, messages: parts.messages, urls: urls))
+    router.add(
+        middleware: FileMiddleware(
+            config.http.publicDirectory,
+            urlBasePath: urls.basePath + "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
+            logger: logger
+        )
+    )
+    let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
+    HealthController(tokens: tokens, store: parts.store).addRoutes(to: root)
+    let console = demoState.map { state in
+        ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, urls: urls)
+    }
+    console?.addRoutes(to: root)
+    FormController(
+        forms: parts.forms, alvaria: alvaria, store: parts.store, deliverer: deliverer, pages: parts.pages,
+        messages: parts.messages, signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
+        crossSite: crossSite, urls: urls, immediateBudget: config.delivery.immediateBudget,
+        maxBodySize: config.http.maxBodySize, console: console
+    ).addRoutes(to: root)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
+        services: services,
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}
+
+/// The in-process simulator of demo mode; tells the client where it listens once bound.
+private func demoSimulator(
+    _ configuration: SimulatorConfiguration, state: SimulatorState, endpoints: AlvariaEndpoints, logger: Logger
+) -> some Service {
+    var simulatorLogger = logger
+    simulatorLogger[metadataKey: "component"] = "simulator"
+    return buildSimulator(configuration: configuration, state: state, logger: simulatorLogger) { channel in
+        guard let port = channel.localAddress?.port else { return }
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let origin = "http://\(host):\(port)\(configuration.basePath)"
+        endpoints.resolve(
+            tokenURL: URL(string: origin + "/tokenservice/oauth2/access_token")!,
+            apiBaseURL: URL(string: origin + "/via/v2")!
+        )
+        logger.warning(
+            "SIMULATOR MODE: talking to the built-in CX simulator, not to Alvaria. Set alvaria.mode=live for production.",
+            metadata: ["simulator.url": "\(origin)"]
+        )
+    }
+}
+
+/// Shuts the shared HTTP client down after the server has stopped (services stop in reverse order).
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}
+
+/// What the app is made of besides the network: forms, pages, UI text and the store — each
+/// checked here so that every problem is reported before the port opens.
+struct AppParts: Sendable {
+    let forms: FormCatalog
+    let pages: PageRenderer
+    let messages: MessageCatalog
+    let store: any OutboxStore
+}
+
+func loadParts(config: AppConfig) async throws(StartupError) -> AppParts {
+    var problems: [String] = []
+    var forms: FormCatalog?
+    do {
+        forms = try FormCatalog.load(directory: config.formsDirectory)
+        if forms?.forms.isEmpty == true {
+            problems.append("forms: no form definitions (*.yaml) in \(config.formsDirectory)")
+        }
+    } catch {
+        problems += error.problems.map { "forms: \($0)" }
+    }
+    var pages: PageRenderer?
+    do { pages = try await PageRenderer.bundled() } catch { problems += error.problems }
+    var messages: MessageCatalog?
+    do { messages = try MessageCatalog.bundled() } catch { problems += error.problems }
+    var store: (any OutboxStore)?
+    switch config.database.kind {
+    case .sqlite(let path):
+        do { store = try SQLiteOutboxStore.open(path: path) } catch { problems += error.problems }
+    }
+    guard problems.isEmpty, let forms, let pages, let messages, let store else {
+        throw StartupError(problems: problems)
+    }
+    return AppParts(forms: forms, pages: pages, messages: messages, store: store)
+}

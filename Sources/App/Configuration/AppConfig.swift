@@ -1,0 +1,289 @@
+public import AlvariaSimulator
+public import Configuration
+public import Foundation
+
+/// The whole configuration, read and checked once at start-up.
+///
+/// Keys (environment variable in swift-configuration's mapping, e.g. `http.port` ← `HTTP_PORT`):
+/// - `http.host`, `http.port`, `http.basePath`, `http.publicURL`, `http.trustedProxies`,
+///   `http.maxBodySize`, `http.publicDirectory`, `security.frameAncestors`
+/// - `alvaria.mode` (`simulator` | `live`), `alvaria.orgId`, `alvaria.region`, `alvaria.tokenURL`,
+///   `alvaria.apiBaseURL`, `alvaria.clientId`, `alvaria.clientSecret`*, `alvaria.apiKey`*,
+///   `alvaria.scope`, `alvaria.connectTimeout`, `alvaria.requestTimeout`
+/// - `security.secret`*, `security.formTokenLifetime`
+/// - `database.url`*, `forms.directory`
+/// - `delivery.immediateBudget`, `delivery.backoffBase`, `delivery.backoffCap`, `delivery.maxAge`
+/// - `simulator.host`, `simulator.port`, `simulator.tokenLifetime` (demo mode's in-process simulator)
+/// - `log.level`
+///
+/// Keys marked * are secrets: read as secrets, refused in the YAML file, never printed.
+public struct AppConfig: Sendable {
+    public var http: HTTPSettings
+    public var alvaria: AlvariaSettings
+    public var security: SecuritySettings
+    public var database: DatabaseSettings
+    public var formsDirectory: String
+    public var delivery: DeliverySettings
+    /// The in-process simulator of demo mode; nil in live mode.
+    public var simulator: SimulatorConfiguration?
+    public var logLevel: String
+
+    /// Reads and validates every key; throws all the problems at once.
+    public init(reader: ConfigReader) throws(ConfigurationError) {
+        var values = ConfigValues(reader: reader)
+        http = HTTPSettings(&values)
+        let mode = values.choice("alvaria.mode", default: AlvariaSettings.Mode.simulator)
+        if mode == .simulator {
+            let simulator = SimulatorConfiguration.demo(&values, http: http)
+            self.simulator = simulator
+            alvaria = AlvariaSettings(simulator: simulator, &values)
+        } else {
+            simulator = nil
+            alvaria = AlvariaSettings(live: &values)
+        }
+        security = SecuritySettings(&values, mode: mode)
+        database = DatabaseSettings(&values)
+        formsDirectory = values.string("forms.directory", default: "config/forms")
+        delivery = DeliverySettings(&values)
+        logLevel = values.choice("log.level", default: LogLevel.info).rawValue
+        if !values.problems.isEmpty {
+            throw ConfigurationError(problems: values.problems)
+        }
+    }
+
+    /// The levels `log.level` accepts.
+    enum LogLevel: String, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+}
+
+/// `http.*`: where the server listens and how people reach it through the proxy.
+public struct HTTPSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// "" or "/forms": always a leading slash, never a trailing one.
+    public var basePath: String
+    /// The origin people see, e.g. `https://forms.example.com`.
+    public var publicURL: URL
+    public var trustedProxies: [String]
+    /// Largest request body accepted (a form post); more is answered 413.
+    public var maxBodySize: Int
+    /// The folder served under `{basePath}/static`.
+    public var publicDirectory: String
+    /// Who may frame the pages (CSP `frame-ancestors`): `'none'`, or the agent desktop's origins.
+    public var frameAncestors: String
+
+    init(_ values: inout ConfigValues) {
+        host = values.string("http.host", default: "127.0.0.1")
+        port = values.int("http.port", default: 8080, range: 0...65535)
+        basePath = Self.normalisedBasePath(values.string("http.basePath", default: ""), &values)
+        if let text = values.string("http.publicURL") {
+            publicURL = values.url("http.publicURL", value: text, originOnly: true) ?? URL(string: "http://127.0.0.1")!
+        } else {
+            let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+            publicURL = URL(string: "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)")
+                ?? URL(string: "http://127.0.0.1")!
+        }
+        trustedProxies = values.list("http.trustedProxies", default: ["127.0.0.0/8", "::1/128"])
+        maxBodySize = values.int("http.maxBodySize", default: 64 * 1024, range: 1024...(16 * 1024 * 1024))
+        publicDirectory = values.string("http.publicDirectory", default: "Public")
+        frameAncestors = values.string("security.frameAncestors", default: "'none'")
+        if frameAncestors.contains(";") || frameAncestors.contains(",") {
+            values.problem("security.frameAncestors", "\"\(frameAncestors)\" is not valid; expected 'none', 'self' or origins separated by spaces")
+        }
+    }
+
+    private static func normalisedBasePath(_ text: String, _ values: inout ConfigValues) -> String {
+        var path = text
+        while path.hasSuffix("/") { path.removeLast() }
+        if path.isEmpty { return "" }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))
+        guard path.hasPrefix("/"), path.unicodeScalars.allSatisfy(allowed.contains), !path.contains("//") else {
+            values.problem("http.basePath", "\"\(text)\" is not valid; expected a path like /forms (letters, digits, - _ . ~)")
+            return ""
+        }
+        return path
+    }
+
+    /// The absolute URL of a path inside the app (`/f/x` → `https://host/forms/f/x`).
+    public func absoluteURL(_ path: String) -> String {
+        var origin = publicURL.absoluteString
+        while origin.hasSuffix("/") { origin.removeLast() }
+        return origin + basePath + path
+    }
+}
+
+/// `alvaria.*`: which Alvaria to talk to and with which credentials.
+public struct AlvariaSettings: Sendable {
+    /// `live` talks to Alvaria; `simulator` to the built-in CX simulator.
+    public enum Mode: String, Sendable, CaseIterable { case live, simulator }
+    /// Picks the token host.
+    public enum Region: String, Sendable, CaseIterable {
+        case us, eu, uk, ca
+
+        var tokenHost: String {
+            switch self {
+            case .us: "myaspect.id.aspect-cloud.net"
+            case .eu: "myaspect.eu.id.aspect-cloud.net"
+            case .uk: "myaspect.uk.id.aspect-cloud.net"
+            case .ca: "myaspect.ca.id.aspect-cloud.net"
+            }
+        }
+    }
+
+    public var mode: Mode
+    public var orgId: String
+    /// The token endpoint; nil in demo mode until the in-process simulator has a port.
+    public var tokenURL: URL?
+    /// Up to and including `/via/v2`; nil in demo mode as above.
+    public var apiBaseURL: URL?
+    public var clientId: String
+    public var clientSecret: String
+    public var apiKey: String
+    public var scope: String
+    public var connectTimeout: Duration
+    public var requestTimeout: Duration
+
+    init(live values: inout ConfigValues) {
+        mode = .live
+        let required = { (values: inout ConfigValues, key: String, secret: Bool) -> String in
+            guard let value = values.string(key, secret: secret) else {
+                values.problem(key, "is missing; required when alvaria.mode is live")
+                return ""
+            }
+            return value
+        }
+        orgId = required(&values, "alvaria.orgId", false)
+        if !orgId.isEmpty, orgId.range(of: "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", options: .regularExpression) == nil {
+            values.problem("alvaria.orgId", "\"\(orgId)\" is not valid; expected an organization name (letters, digits, -)")
+        }
+        clientId = required(&values, "alvaria.clientId", false)
+        clientSecret = required(&values, "alvaria.clientSecret", true)
+        apiKey = required(&values, "alvaria.apiKey", true)
+        let region = values.choice("alvaria.region", default: Region.us)
+        if let text = values.string("alvaria.tokenURL") {
+            tokenURL = values.url("alvaria.tokenURL", value: text)
+        } else {
+            tokenURL = URL(string: "https://\(region.tokenHost)/tokenservice/oauth2/access_token")
+        }
+        if let text = values.string("alvaria.apiBaseURL") {
+            apiBaseURL = values.url("alvaria.apiBaseURL", value: text)
+        } else {
+            apiBaseURL = orgId.isEmpty ? nil : URL(string: "https://\(orgId).via.aspect-cloud.net/via/v2")
+        }
+        scope = Self.scope(&values)
+        (connectTimeout, requestTimeout) = Self.timeouts(&values)
+    }
+
+    init(simulator: SimulatorConfiguration, _ values: inout ConfigValues) {
+        mode = .simulator
+        orgId = simulator.orgId
+        clientId = simulator.clientId
+        clientSecret = simulator.clientSecret
+        apiKey = simulator.apiKey
+        tokenURL = nil
+        apiBaseURL = nil
+        scope = Self.scope(&values)
+        (connectTimeout, requestTimeout) = Self.timeouts(&values)
+    }
+
+    private static func scope(_ values: inout ConfigValues) -> String {
+        let scope = values.string("alvaria.scope", default: "customerexperienceapi.disposableapp")
+        let known: Set<Substring> = ["customerexperienceapi", "customerexperienceapi.disposableapp"]
+        if !scope.split(separator: " ").allSatisfy(known.contains) {
+            values.problem("alvaria.scope", "\"\(scope)\" is not valid; expected customerexperienceapi or customerexperienceapi.disposableapp")
+        }
+        return scope
+    }
+
+    private static func timeouts(_ values: inout ConfigValues) -> (Duration, Duration) {
+        (
+            values.duration("alvaria.connectTimeout", default: .seconds(5), minimum: .milliseconds(1)),
+            values.duration("alvaria.requestTimeout", default: .seconds(10), minimum: .milliseconds(1))
+        )
+    }
+}
+
+/// `security.*`: the key that signs form tokens, shared by every instance.
+public struct SecuritySettings: Sendable {
+    public var secret: [UInt8]
+    public var formTokenLifetime: Duration
+
+    init(_ values: inout ConfigValues, mode: AlvariaSettings.Mode) {
+        if let text = values.string("security.secret", secret: true) {
+            if text.utf8.count < 32 {
+                values.problem("security.secret", "is too short; expected at least 32 characters of random text")
+            }
+            secret = Array(text.utf8)
+        } else {
+            if mode == .live {
+                values.problem("security.secret", "is missing; required when alvaria.mode is live (the same value on every instance)")
+            }
+            var generator = SystemRandomNumberGenerator()
+            secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        }
+        formTokenLifetime = values.duration("security.formTokenLifetime", default: .seconds(4 * 3600), minimum: .seconds(60))
+    }
+}
+
+/// `database.url`: `sqlite:PATH` (one instance) or `postgres://…` (several).
+public struct DatabaseSettings: Sendable {
+    /// Which store holds the outbox.
+    public enum Kind: Sendable, Equatable {
+        case sqlite(path: String)
+    }
+
+    public var kind: Kind
+
+    init(_ values: inout ConfigValues) {
+        let text = values.string("database.url", secret: true) ?? "sqlite:data/app.sqlite"
+        if text.hasPrefix("sqlite:") {
+            var path = String(text.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path.removeFirst(2) }  // sqlite:///abs/path
+            if path.isEmpty {
+                values.problem("database.url", "has no file path; expected sqlite:PATH, e.g. sqlite:data/app.sqlite")
+            }
+            kind = .sqlite(path: path)
+        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            values.problem("database.url", "PostgreSQL is not supported by this version yet; expected sqlite:PATH")
+            kind = .sqlite(path: "data/app.sqlite")
+        } else {
+            // Never echo the value: a database URL usually carries a password.
+            values.problem("database.url", "has an unknown scheme; expected sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB")
+            kind = .sqlite(path: "data/app.sqlite")
+        }
+    }
+}
+
+/// `delivery.*`: how hard and how long the outbox tries to post an outcome.
+public struct DeliverySettings: Sendable {
+    /// How long a submit waits for Alvaria before handing over to the background deliverer.
+    public var immediateBudget: Duration
+    public var backoffBase: Duration
+    public var backoffCap: Duration
+    /// Past this age an undelivered outcome ends as failed.
+    public var maxAge: Duration
+
+    init(_ values: inout ConfigValues) {
+        immediateBudget = values.duration("delivery.immediateBudget", default: .seconds(2), minimum: .zero)
+        backoffBase = values.duration("delivery.backoffBase", default: .seconds(1), minimum: .milliseconds(10))
+        backoffCap = values.duration("delivery.backoffCap", default: .seconds(600), minimum: .milliseconds(10))
+        maxAge = values.duration("delivery.maxAge", default: .seconds(3 * 86400), minimum: .seconds(1))
+        if backoffCap < backoffBase {
+            values.problem("delivery.backoffCap", "is shorter than delivery.backoffBase; expected a cap at least as long as the base")
+        }
+    }
+}
+
+extension SimulatorConfiguration {
+    /// Demo mode's in-process simulator: demo credentials, links back to this app.
+    static func demo(_ values: inout ConfigValues, http: HTTPSettings) -> SimulatorConfiguration {
+        SimulatorConfiguration(
+            host: values.string("simulator.host", default: http.host),
+            port: values.int("simulator.port", default: 0, range: 0...65535),
+            basePath: http.basePath,
+            tokenLifetime: values.int("simulator.tokenLifetime", default: 3599, range: 1...86400),
+            appURL: http.absoluteURL("")
+        )
+    }
+}

@@ -1,0 +1,238 @@
+import AlvariaModels
+public import Foundation
+import GRDB
+
+/// The outbox in an embedded SQLite file: the default store, for a single instance.
+///
+/// A GRDB `DatabasePool` in WAL mode, so readiness checks and listings read while a submit
+/// writes. Every write goes through the pool's one writer connection, which is what makes
+/// ``claimDue(now:limit:claimUntil:)`` atomic; the UNIQUE `session_id` column is what makes
+/// a session one-shot. Times are INTEGER milliseconds since 1970 (see ``SQLiteTime``).
+public struct SQLiteOutboxStore: OutboxStore {
+    let pool: DatabasePool
+    /// The file, as configured; for messages.
+    public let path: String
+
+    init(pool: DatabasePool, path: String) {
+        self.pool = pool
+        self.path = path
+    }
+
+    /// Closes the connections; later calls fail. The pool also closes when the last copy goes.
+    public func close() throws {
+        try pool.close()
+    }
+
+    public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
+        let variables = try Self.encode(outcome.variables)
+        let created = SQLiteTime.millis(outcome.createdAt)
+        do {
+            // Rows are decoded inside the closures: GRDB's Row is not Sendable, and only Sendable
+            // results get the async (non-blocking) variants of read and write.
+            let entry = try await pool.write { db -> OutboxEntry in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until)
+                        VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                        RETURNING *
+                        """,
+                    arguments: [
+                        outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, created, created,
+                        SQLiteTime.millis(claimedUntil),
+                    ]
+                )
+                guard let row else { throw OutboxStoreError.unreadableEntry(id: nil, reason: "the insert returned no row") }
+                return try Self.entry(from: row)
+            }
+            return .stored(entry)
+        } catch DatabaseError.SQLITE_CONSTRAINT_UNIQUE {
+            // The only unique column besides the generated id: this session has its outcome already.
+            // Letting the constraint decide (rather than looking first) is what keeps concurrent
+            // submits from both getting through.
+            return .alreadyConsumed
+        }
+    }
+
+    public func isConsumed(sessionId: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE session_id = ?)", arguments: [sessionId]) ?? false
+        }
+    }
+
+    public func claimDue(now: Date, limit: Int, claimUntil: Date) async throws -> [OutboxEntry] {
+        let entries = try await pool.write { db in
+            // One UPDATE … RETURNING in the writer's transaction: selecting and claiming cannot be
+            // split by another claimer. The literal 'queued' lets SQLite use the partial index.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE outbox SET claimed_until = :claimUntil
+                    WHERE id IN (
+                        SELECT id FROM outbox
+                        WHERE state = 'queued' AND next_attempt_at <= :now
+                            AND (claimed_until IS NULL OR claimed_until < :now)
+                        ORDER BY next_attempt_at, id
+                        LIMIT :limit)
+                    RETURNING *
+                    """,
+                arguments: ["claimUntil": SQLiteTime.millis(claimUntil), "now": SQLiteTime.millis(now), "limit": limit]
+            ).map(Self.entry(from:))
+        }
+        // RETURNING promises no order.
+        return entries.sorted { ($0.nextAttemptAt ?? $0.createdAt, $0.id) < ($1.nextAttemptAt ?? $1.createdAt, $1.id) }
+    }
+
+    public func markDelivered(id: Int64, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
+                        next_attempt_at = NULL, claimed_until = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [SQLiteTime.millis(at), id]
+            )
+        }
+    }
+
+    public func markFailed(id: Int64, reason: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, failed_at = ?,
+                        next_attempt_at = NULL, claimed_until = NULL
+                    WHERE id = ? AND state = 'queued'
+                    """,
+                arguments: [reason, SQLiteTime.millis(at), id]
+            )
+        }
+    }
+
+    public func scheduleRetry(id: Int64, attempts: Int, nextAttemptAt: Date, lastError: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_until = NULL
+                    WHERE id = ? AND state = 'queued'
+                    """,
+                arguments: [attempts, SQLiteTime.millis(nextAttemptAt), lastError, id]
+            )
+        }
+    }
+
+    public func entry(id: Int64) async throws -> OutboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.entry(from:))
+        }
+    }
+
+    public func entries(state: OutboxState?, limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            let rows =
+                if let state {
+                    try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit])
+                }
+            return try rows.map(Self.entry(from:))
+        }
+    }
+
+    public func counts() async throws -> [OutboxState: Int] {
+        try await pool.read { db in
+            var counts = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") {
+                if let state = OutboxState(rawValue: try row.decode(String.self, forColumn: "state")) {
+                    counts[state] = try row.decode(Int.self, forColumn: "n")
+                }
+            }
+            return counts
+        }
+    }
+
+    public func ping() async throws {
+        // Touches the outbox table, not just the connection: a replaced or emptied file fails here.
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") }
+    }
+
+    // MARK: Rows
+
+    static func entry(from row: Row) throws -> OutboxEntry {
+        let id = try row.decode(Int64.self, forColumn: "id")
+        let kindText = try row.decode(String.self, forColumn: "kind")
+        let stateText = try row.decode(String.self, forColumn: "state")
+        guard let kind = OutcomeKind(rawValue: kindText) else {
+            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
+        }
+        guard let state = OutboxState(rawValue: stateText) else {
+            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
+        }
+        let variables: [OutcomeVariable]?
+        if let json = try row.decode(String?.self, forColumn: "variables") {
+            do {
+                variables = try JSONDecoder().decode([OutcomeVariable].self, from: Data(json.utf8))
+            } catch {
+                // Not the decoder's message: it may quote the values.
+                throw OutboxStoreError.unreadableEntry(id: id, reason: "variables are not a JSON list of {id, value}")
+            }
+        } else {
+            variables = nil
+        }
+        return OutboxEntry(
+            id: id,
+            sessionId: try row.decode(String.self, forColumn: "session_id"),
+            formId: try row.decode(String.self, forColumn: "form_id"),
+            kind: kind,
+            variables: variables,
+            state: state,
+            attempts: try row.decode(Int.self, forColumn: "attempts"),
+            createdAt: SQLiteTime.date(try row.decode(Int64.self, forColumn: "created_at")),
+            nextAttemptAt: try row.decode(Int64?.self, forColumn: "next_attempt_at").map(SQLiteTime.date),
+            claimedUntil: try row.decode(Int64?.self, forColumn: "claimed_until").map(SQLiteTime.date),
+            deliveredAt: try row.decode(Int64?.self, forColumn: "delivered_at").map(SQLiteTime.date),
+            lastError: try row.decode(String?.self, forColumn: "last_error")
+        )
+    }
+
+    /// Sorted keys: the same list is always the same text, whichever process wrote it.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static func encode(_ variables: [OutcomeVariable]) throws -> String {
+        // Encoding [String]-only structs cannot fail in practice; if it ever does, say so without values.
+        guard let data = try? Self.encoder.encode(variables), let text = String(data: data, encoding: .utf8) else {
+            throw OutboxStoreError.unreadableEntry(id: nil, reason: "variables could not be encoded as JSON")
+        }
+        return text
+    }
+}
+
+/// Why the outbox could not hand back an entry. Never carries outcome values.
+public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A row that does not read back as an ``OutboxEntry`` (or one that could not be written).
+    case unreadableEntry(id: Int64?, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableEntry(let id, let reason): "outbox entry \(id.map(String.init) ?? "(new)"): \(reason)"
+        }
+    }
+}
+
+/// How the SQLite store writes times: INTEGER milliseconds since 1970, UTC.
+///
+/// Integers compare exactly in SQL (`next_attempt_at <= :now`) and sort correctly, which REAL
+/// seconds do too but with rounding surprises; milliseconds are finer than any deadline here.
+enum SQLiteTime {
+    static func millis(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func date(_ millis: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(millis) / 1000)
+    }
+}

@@ -1,0 +1,79 @@
+import AlvariaSimulator
+import Foundation
+import Forms
+import Hummingbird
+
+/// Demo mode's console at `GET {basePath}/`: plays the CX script's part — start a dialog with some
+/// context, open its link, and see the outcome that arrived at the simulator.
+struct ConsoleController: Sendable {
+    let simulator: SimulatorState
+    let forms: FormCatalog
+    let pages: PageRenderer
+    let crossSite: CrossSiteCheck
+    let urls: AppURLs
+
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        group.post("console/dialogs", use: startDialog)
+    }
+
+    @Sendable func show(_ request: Request, context: some RequestContext) async throws -> Response {
+        let formatter = ISO8601DateFormatter()
+        let page = ConsolePage(
+            chrome: PageChrome(lang: "en", dir: "ltr", pageTitle: "CX simulator console", stylesheet: urls.stylesheet),
+            action: urls.consoleDialogs,
+            refresh: urls.console,
+            forms: forms.forms.map { ConsolePage.Form(id: $0.id, title: $0.title, sampleContext: Self.sampleContext(for: $0)) },
+            dialogs: simulator.dialogs().prefix(20).map { dialog in
+                ConsolePage.Dialog(
+                    sessionId: dialog.sessionId,
+                    link: urls.root(sessionId: dialog.sessionId),
+                    ended: dialog.ended,
+                    outcomes: dialog.outcomes.map { .init(receivedAt: formatter.string(from: $0.receivedAt), variables: $0.variables) }
+                )
+            }
+        )
+        return pages.render(page)
+    }
+
+    /// `POST {basePath}/console/dialogs` with `content=…`: starts a dialog and goes back to the console.
+    @Sendable func startDialog(_ request: Request, context: some RequestContext) async throws -> Response {
+        guard crossSite.allows(request.headers) else { return Response(status: .forbidden) }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let pairs = try? URLEncodedForm.decode(bytes: body.readableBytesView) else { return Response(status: .badRequest) }
+        let content = FormValues(pairs).first("content") ?? ""
+        _ = simulator.createDialog(content: content)
+        return Response(status: .seeOther, headers: [.location: urls.console])
+    }
+
+    /// A context a CX script might send for this form: its id plus a value for every prefilled path.
+    static func sampleContext(for form: FormDefinition) -> String {
+        var object: [String: Any] = ["form": form.id, "lang": "en"]
+        for field in form.fields {
+            guard let path = field.prefill?.split(separator: ".").dropFirst().map(String.init), !path.isEmpty else { continue }
+            insert(sampleValue(path.last!), at: path[...], into: &object)
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func insert(_ value: String, at path: ArraySlice<String>, into object: inout [String: Any]) {
+        guard let key = path.first else { return }
+        if path.count == 1 {
+            object[key] = value
+        } else {
+            var child = object[key] as? [String: Any] ?? [:]
+            insert(value, at: path.dropFirst(), into: &child)
+            object[key] = child
+        }
+    }
+
+    private static let samples: [String: String] = [
+        "firstName": "Ana", "lastName": "García", "fullName": "Ana García", "name": "Ana García", "street": "12 Harbour Road",
+        "city": "Bristol", "postalCode": "BS1 5TY", "postcode": "BS1 5TY", "country": "GB", "email": "ana@example.com",
+        "phone": "+44 117 496 0000", "customerId": "C-1042", "accountNumber": "88120347",
+    ]
+
+    private static func sampleValue(_ key: String) -> String {
+        samples[key] ?? ""
+    }
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+import Logging
+
+/// Turns every error that reaches the top into a page in the person's language: never a stack
+/// trace, never `"\(error)"`. Expected situations are answered by the controllers themselves;
+/// this catches unknown routes, oversized bodies and the unexpected.
+struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
+    let pages: PageRenderer
+    let messages: MessageCatalog
+    let urls: AppURLs
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let page: StatusPage
+            switch (error as? any HTTPResponseError)?.status {
+            case .notFound?, .methodNotAllowed?: page = .notFound
+            case .contentTooLarge?: page = .tooLarge
+            case let status? where (400..<500).contains(status.code): page = .badRequest
+            default:
+                context.logger.error("Unhandled error", metadata: ["error.type": "\(type(of: error))"])
+                page = .serverError
+            }
+            let language = messages.negotiate(query: nil, context: nil, acceptLanguage: request.headers[.acceptLanguage])
+            return pages.render(
+                MessagePage(page, language: language, messages: messages, stylesheet: urls.stylesheet),
+                status: HTTPResponse.Status(code: page.status)
+            )
+        }
+    }
+}

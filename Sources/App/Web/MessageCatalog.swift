@@ -1,0 +1,109 @@
+import Foundation
+import Yams
+
+/// The UI text (buttons, errors, status pages) in every language the app speaks, loaded once
+/// from `Messages/*.yaml`. English is the reference: a key missing elsewhere falls back to it,
+/// and a key missing in English is a start-up error.
+struct MessageCatalog: Sendable {
+    /// Every key the app uses; checked against the English catalogue at start-up.
+    static let requiredKeys: [String] = [
+        "language", "dir", "form.optional", "form.errorSummaryTitle", "form.errorPrefix", "form.choose",
+        "form.sessionNote",
+    ] + ["required", "tooShort", "tooLong", "patternMismatch", "invalidEmail", "invalidURL", "invalidTelephone",
+         "invalidNumber", "belowMinimum", "aboveMaximum", "stepMismatch", "invalidDate", "invalidTime", "notAnOption"].map { "field.\($0)" }
+        + StatusPage.allCases.flatMap { ["page.\($0.rawValue).title", "page.\($0.rawValue).message"] }
+        + ["page.pageExpired.action", "page.unavailable.action"]
+
+    static let fallbackLanguage = "en"
+
+    private let catalogues: [String: [String: String]]
+
+    /// The languages with a catalogue, e.g. `["en", "es"]`.
+    var languages: Set<String> { Set(catalogues.keys) }
+
+    init(catalogues: [String: [String: String]]) throws(StartupError) {
+        guard let english = catalogues[Self.fallbackLanguage] else {
+            throw StartupError(problems: ["messages: no English catalogue (Messages/en.yaml)"])
+        }
+        let missing = Self.requiredKeys.filter { english[$0] == nil }
+        if !missing.isEmpty {
+            throw StartupError(problems: ["messages: Messages/en.yaml lacks \(missing.joined(separator: ", "))"])
+        }
+        self.catalogues = catalogues
+    }
+
+    /// Loads every `*.yaml` in the bundled `Messages` folder.
+    static func bundled() throws(StartupError) -> MessageCatalog {
+        guard let directory = Bundle.module.url(forResource: "Messages", withExtension: nil) else {
+            throw StartupError(problems: ["messages: the Messages resource folder is missing from the build"])
+        }
+        var catalogues: [String: [String: String]] = [:]
+        var problems: [String] = []
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        for file in files where file.pathExtension == "yaml" {
+            do {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                catalogues[file.deletingPathExtension().lastPathComponent] = try YAMLDecoder().decode([String: String].self, from: text)
+            } catch {
+                problems.append("messages: \(file.lastPathComponent) is not a flat YAML mapping of strings")
+            }
+        }
+        if !problems.isEmpty { throw StartupError(problems: problems) }
+        return try MessageCatalog(catalogues: catalogues)
+    }
+
+    /// The text for `key` in `language`, else in English.
+    func text(_ key: String, _ language: String, _ substitutions: [String: String] = [:]) -> String {
+        var text = catalogues[language]?[key] ?? catalogues[Self.fallbackLanguage]?[key] ?? key
+        for (name, value) in substitutions {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+
+    /// Picks the first language we speak from, in order: the `lang` query parameter, the
+    /// context's `lang`, the browser's `Accept-Language` (by quality), then English.
+    func negotiate(query: String?, context: String?, acceptLanguage: String?) -> String {
+        let candidates = [query, context].compactMap { $0 } + Self.acceptedLanguages(acceptLanguage)
+        for candidate in candidates {
+            let code = candidate.lowercased()
+            if catalogues[code] != nil { return code }
+            if let primary = code.split(separator: "-").first.map(String.init), catalogues[primary] != nil { return primary }
+        }
+        return Self.fallbackLanguage
+    }
+
+    /// `es-MX,es;q=0.9,en;q=0.5` → `["es-MX", "es", "en"]`, best first; `q=0` means "not this one".
+    static func acceptedLanguages(_ header: String?) -> [String] {
+        guard let header else { return [] }
+        let weighted = header.split(separator: ",").compactMap { item -> (String, Double)? in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = parts.first, !tag.isEmpty, tag != "*" else { return nil }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0 ? (tag, quality) : nil
+        }
+        return weighted.enumerated().sorted { ($0.element.1, -$0.offset) > ($1.element.1, -$1.offset) }.map(\.element.0)
+    }
+}
+
+/// The pages that say one thing and offer at most one action.
+enum StatusPage: String, CaseIterable, Sendable {
+    case confirmation, declined, alreadyCompleted, linkIncomplete, notFound, expired, pageExpired, unavailable
+    case tooLarge, badRequest, tooManyRequests, serverError
+
+    var status: HTTPStatusCode {
+        switch self {
+        case .confirmation, .declined, .alreadyCompleted: 200
+        case .linkIncomplete, .badRequest: 400
+        case .notFound: 404
+        case .expired: 410
+        case .pageExpired: 403
+        case .unavailable: 503
+        case .tooLarge: 413
+        case .tooManyRequests: 429
+        case .serverError: 500
+        }
+    }
+}
+
+typealias HTTPStatusCode = Int

@@ -1,0 +1,210 @@
+import Forms
+
+/// The form as a person sees it: fields prefilled or as typed, errors next to fields and in a
+/// summary on top.
+struct FormPage: PageModel {
+    static let template = "form"
+
+    let chrome: PageChrome
+    let heading: String
+    /// Already HTML-escaped by the form engine's Mustache rendering.
+    let introHTML: String?
+    let action: String
+    let token: String
+    let language: String
+    let errorSummaryTitle: String
+    let errors: [SummaryItem]
+    let hasErrors: Bool
+    let fields: [FieldView]
+    let submitLabel: String
+    let declineLabel: String?
+
+    /// One line of the error summary, linking to its field.
+    struct SummaryItem: Sendable {
+        let target: String
+        let text: String
+    }
+}
+
+/// One field, with everything its template needs decided here rather than in the template.
+struct FieldView: Sendable {
+    let id: String
+    let name: String
+    let label: String
+    let inputType: String
+    let isHidden: Bool
+    let isTextarea: Bool
+    let isSelect: Bool
+    let isCheckbox: Bool
+    let isGroup: Bool
+    let isInput: Bool
+    let value: String
+    let checked: Bool
+    /// Escaped attribute text (`required maxlength="120" aria-describedby="…"`).
+    let attributes: String
+    let help: String?
+    let helpId: String
+    let error: String?
+    let errorId: String
+    let errorPrefix: String
+    let optionalText: String?
+    let chooseText: String
+    let options: [OptionView]
+
+    /// One choice of a select, radio group or checkbox group.
+    struct OptionView: Sendable {
+        let id: String
+        let value: String
+        let label: String
+        let selected: Bool
+        let attributes: String
+    }
+}
+
+extension FormPage {
+    /// Builds the page for a (localised) form with the values to show and the errors to explain.
+    init(
+        form: FormDefinition, values: FormValues, errors: [FieldError], introHTML: String?,
+        language: String, messages: MessageCatalog, action: String, token: String, stylesheet: String
+    ) {
+        let errorPrefix = messages.text("form.errorPrefix", language)
+        let title = errors.isEmpty ? form.title : "\(errorPrefix) \(form.title)"
+        chrome = PageChrome(lang: language, dir: messages.text("dir", language), pageTitle: title, stylesheet: stylesheet)
+        heading = form.title
+        self.introHTML = introHTML
+        self.action = action
+        self.token = token
+        self.language = language
+        errorSummaryTitle = messages.text("form.errorSummaryTitle", language)
+        let problems = Dictionary(errors.map { ($0.field, $0.problem) }, uniquingKeysWith: { first, _ in first })
+        let fieldViews = form.fields.filter { !$0.hasFixedValue }.map { field in
+            FieldView(
+                field: field, values: values[field.name], problem: problems[field.name].map { Self.message(for: $0, language, messages) },
+                language: language, messages: messages
+            )
+        }
+        fields = fieldViews
+        self.errors = form.fields.compactMap { field in
+            guard let problem = problems[field.name], let view = fieldViews.first(where: { $0.name == field.name }) else { return nil }
+            let target = view.isGroup ? view.options.first?.id ?? view.id : view.id
+            return SummaryItem(target: target, text: "\(field.label): \(Self.message(for: problem, language, messages))")
+        }
+        hasErrors = !errors.isEmpty
+        submitLabel = form.submitLabel
+        declineLabel = form.decline?.label
+    }
+
+    static func message(for problem: FieldProblem, _ language: String, _ messages: MessageCatalog) -> String {
+        let substitutions: [String: String] =
+            switch problem {
+            case .tooShort(let n), .tooLong(let n): ["n": String(n)]
+            case .belowMinimum(let value), .aboveMaximum(let value), .stepMismatch(let value): ["value": value]
+            default: [:]
+            }
+        return messages.text("field.\(problem.code)", language, substitutions)
+    }
+}
+
+extension FieldView {
+    init(field: FieldDefinition, values: [String], problem: String?, language: String, messages: MessageCatalog) {
+        id = "field-\(field.name)"
+        name = field.name
+        label = field.label
+        helpId = "\(id)-help"
+        errorId = "\(id)-error"
+        help = field.help
+        error = problem
+        errorPrefix = messages.text("form.errorPrefix", language)
+        optionalText = field.required || field.type == .hidden ? nil : messages.text("form.optional", language)
+        chooseText = messages.text("form.choose", language)
+        isHidden = field.type == .hidden
+        isTextarea = field.type == .textarea
+        isSelect = field.type == .select
+        isCheckbox = field.type == .checkbox
+        isGroup = field.type == .radio || field.type == .checkboxes
+        isInput = !(isHidden || isTextarea || isSelect || isCheckbox || isGroup)
+        inputType = Self.inputType(field.type)
+        value = values.first ?? ""
+        checked = field.type == .checkbox && ["true", "on", "1", "yes"].contains(values.first?.lowercased() ?? "")
+
+        var describedBy: [String] = []
+        if field.help != nil { describedBy.append(helpId) }
+        if problem != nil { describedBy.append(errorId) }
+        var attributes = HTMLAttributes()
+        if field.required && field.type != .checkboxes { attributes.flag("required") }
+        if problem != nil { attributes.add("aria-invalid", "true") }
+        if !describedBy.isEmpty { attributes.add("aria-describedby", describedBy.joined(separator: " ")) }
+        if !isGroup {
+            attributes.add("minlength", field.minLength.map(String.init))
+            attributes.add("maxlength", field.effectiveMaxLength.map(String.init))
+            attributes.add("pattern", field.pattern)
+            attributes.add("min", field.min)
+            attributes.add("max", field.max)
+            attributes.add("step", field.step)
+            attributes.add("placeholder", field.placeholder)
+            attributes.add("autocomplete", field.autocomplete ?? Self.defaultAutocomplete(field.type))
+            attributes.add("inputmode", Self.inputMode(field))
+        }
+        self.attributes = attributes.text
+
+        let groupType = field.type == .radio ? "radio" : "checkbox"
+        let optionAttributes = isGroup ? attributes.text : ""
+        let selectedValues = Set(values)
+        options = field.options.enumerated().map { index, option in
+            FieldView.OptionView(
+                id: "\(field.type == .select ? "option" : "field")-\(field.name)-\(index)",
+                value: option.value,
+                label: option.label,
+                selected: selectedValues.contains(option.value),
+                attributes: groupType == "radio" || field.type == .checkboxes ? optionAttributes : ""
+            )
+        }
+    }
+
+    private static func inputType(_ type: FieldType) -> String {
+        switch type {
+        case .text, .textarea, .select: "text"
+        case .email: "email"
+        case .tel: "tel"
+        case .url: "url"
+        case .number: "number"
+        case .date: "date"
+        case .time: "time"
+        case .radio: "radio"
+        case .checkbox, .checkboxes: "checkbox"
+        case .hidden: "hidden"
+        }
+    }
+
+    private static func defaultAutocomplete(_ type: FieldType) -> String? {
+        switch type {
+        case .email: "email"
+        case .tel: "tel"
+        case .url: "url"
+        default: nil
+        }
+    }
+
+    private static func inputMode(_ field: FieldDefinition) -> String? {
+        switch field.type {
+        case .number:
+            // Whole steps need no decimal key; fractional ones do.
+            (field.step.map { !$0.contains(".") } ?? false) ? "numeric" : "decimal"
+        default: nil
+        }
+    }
+}
+
+/// Builds an escaped attribute list; values are never trusted, even from our own form files.
+struct HTMLAttributes {
+    private(set) var text = ""
+
+    mutating func add(_ name: String, _ value: String?) {
+        guard let value else { return }
+        text += "\(text.isEmpty ? "" : " ")\(name)=\"\(HTMLEscaping.escape(value))\""
+    }
+
+    mutating func flag(_ name: String) {
+        text += "\(text.isEmpty ? "" : " ")\(name)"
+    }
+}

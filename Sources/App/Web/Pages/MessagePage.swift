@@ -1,0 +1,25 @@
+/// A page that says one thing, with at most one action: confirmation, "already completed",
+/// "link expired", "page expired", "temporarily unavailable"…
+struct MessagePage: PageModel {
+    static let template = "message"
+
+    let chrome: PageChrome
+    let heading: String
+    let message: String
+    let actionURL: String?
+    let actionLabel: String?
+    /// Confirmation-like pages get a calm look; problems another.
+    let isSuccess: Bool
+}
+
+extension MessagePage {
+    init(_ page: StatusPage, language: String, messages: MessageCatalog, stylesheet: String, actionURL: String? = nil) {
+        let title = messages.text("page.\(page.rawValue).title", language)
+        chrome = PageChrome(lang: language, dir: messages.text("dir", language), pageTitle: title, stylesheet: stylesheet)
+        heading = title
+        message = messages.text("page.\(page.rawValue).message", language)
+        self.actionURL = actionURL
+        actionLabel = actionURL == nil ? nil : messages.text("page.\(page.rawValue).action", language)
+        isSuccess = [.confirmation, .declined, .alreadyCompleted].contains(page)
+    }
+}

@@ -1,0 +1,34 @@
+import HTTPTypes
+import Hummingbird
+
+/// Adds the security headers of DESIGN.md to every response: a strict Content-Security-Policy
+/// (no inline script or style), `frame-ancestors` as configured, `Referrer-Policy: same-origin`
+/// (the URL carries the sessionId, which must never reach another origin) and `nosniff`.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    let contentSecurityPolicy: String
+
+    init(frameAncestors: String) {
+        contentSecurityPolicy = [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors \(frameAncestors)",
+        ].joined(separator: "; ")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = "no-store"
+        }
+        return response
+    }
+}

@@ -1,0 +1,73 @@
+/// Why a submitted value was refused: a code, not a sentence, so the web layer can say it in
+/// the person's language. ``englishMessage`` is the English wording.
+public enum FieldProblem: Sendable, Equatable {
+    case required
+    case tooShort(minimum: Int)
+    case tooLong(maximum: Int)
+    case patternMismatch
+    case invalidEmail
+    case invalidURL
+    case invalidTelephone
+    case invalidNumber
+    /// The field's `min`, as written.
+    case belowMinimum(String)
+    /// The field's `max`, as written.
+    case aboveMaximum(String)
+    /// The field's `step`, as written.
+    case stepMismatch(String)
+    case invalidDate
+    case invalidTime
+    case notAnOption
+
+    /// A stable key for message catalogs, e.g. `tooLong`.
+    public var code: String {
+        switch self {
+        case .required: "required"
+        case .tooShort: "tooShort"
+        case .tooLong: "tooLong"
+        case .patternMismatch: "patternMismatch"
+        case .invalidEmail: "invalidEmail"
+        case .invalidURL: "invalidURL"
+        case .invalidTelephone: "invalidTelephone"
+        case .invalidNumber: "invalidNumber"
+        case .belowMinimum: "belowMinimum"
+        case .aboveMaximum: "aboveMaximum"
+        case .stepMismatch: "stepMismatch"
+        case .invalidDate: "invalidDate"
+        case .invalidTime: "invalidTime"
+        case .notAnOption: "notAnOption"
+        }
+    }
+
+    /// The message in English, addressed to the person filling in the form.
+    public var englishMessage: String {
+        switch self {
+        case .required: "This field is required."
+        case .tooShort(let minimum): "Use at least \(minimum) \(minimum == 1 ? "character" : "characters")."
+        case .tooLong(let maximum): "Use at most \(maximum) \(maximum == 1 ? "character" : "characters")."
+        case .patternMismatch: "Use the format shown."
+        case .invalidEmail: "Enter an email address like name@example.com."
+        case .invalidURL: "Enter a web address starting with http:// or https://."
+        case .invalidTelephone: "Enter a phone number using digits, spaces and + - ( ) ."
+        case .invalidNumber: "Enter a number, like 42 or 3.5."
+        case .belowMinimum(let minimum): "The lowest value allowed is \(minimum)."
+        case .aboveMaximum(let maximum): "The highest value allowed is \(maximum)."
+        case .stepMismatch(let step): "Use a value in steps of \(step)."
+        case .invalidDate: "Enter a date that exists, as YYYY-MM-DD."
+        case .invalidTime: "Enter a time as HH:MM."
+        case .notAnOption: "Choose one of the options offered."
+        }
+    }
+}
+
+/// One refused field of a submission.
+public struct FieldError: Sendable, Equatable {
+    /// The field's name.
+    public var field: String
+    public var problem: FieldProblem
+
+    public init(field: String, problem: FieldProblem) {
+        self.field = field
+        self.problem = problem
+    }
+}

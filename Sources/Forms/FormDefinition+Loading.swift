@@ -1,0 +1,275 @@
+internal import AlvariaModels
+internal import Yams
+
+extension FormDefinition {
+    /// Reads one form file's text. Every problem of the file is reported together: YAML that
+    /// does not parse, unknown keys, values of the wrong kind, and everything
+    /// ``FormCatalog/init(forms:)`` checks of a single form.
+    ///
+    /// - Parameter file: how to name the file in problems (and ``sourceFile``).
+    public static func parse(yaml: String, file: String) throws(FormLoadError) -> FormDefinition {
+        let (form, problems) = FormFileReader.read(yaml: yaml, file: file)
+        guard let form, problems.isEmpty else { throw FormLoadError(problems: problems) }
+        return form
+    }
+}
+
+/// Turns one YAML form file into a ``FormDefinition`` — as much of it as can be read, so the
+/// catalog can still check ids across files — and the problems found.
+struct FormFileReader {
+    static let formKeys = ["id", "title", "intro", "default", "submitLabel", "fields", "outcome", "decline", "translations"]
+    static let fieldKeys = [
+        "name", "label", "type", "required", "minLength", "maxLength", "pattern", "min", "max", "step",
+        "options", "prefill", "value", "variable", "help", "placeholder", "autocomplete",
+    ]
+    static let optionKeys = ["value", "label"]
+    static let outcomeKeys = ["variables", "submittedAt"]
+    static let declineKeys = ["label", "variables"]
+    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields"]
+    static let fieldTranslationKeys = ["label", "help", "placeholder", "options"]
+
+    private var reader: YAMLNodeReader
+    private let file: String
+    /// Fields present in the file but left out of the form because they could not be read.
+    private var droppedFields: Set<String> = []
+    private var droppedAnyField = false
+
+    private init(file: String) {
+        self.file = file
+        reader = YAMLNodeReader(file: file)
+    }
+
+    static func read(yaml: String, file: String) -> (form: FormDefinition?, problems: [FormProblem]) {
+        var fileReader = FormFileReader(file: file)
+        let form = fileReader.readForm(yaml: yaml)
+        var problems = fileReader.reader.problems.problems
+        if let form {
+            problems += form.definitionProblems(
+                droppedFields: fileReader.droppedFields,
+                droppedAnyField: fileReader.droppedAnyField
+            )
+        }
+        return (form, problems)
+    }
+
+    private mutating func readForm(yaml: String) -> FormDefinition? {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                reader.add("the file is empty")
+                return nil
+            }
+            root = node
+        } catch {
+            reader.add(Self.describe(yamlError: error))
+            return nil
+        }
+        guard case .mapping(let mapping) = root else {
+            reader.add("the file must be a mapping of id, title, fields and so on")
+            return nil
+        }
+        let keys = reader.keyed(mapping, allowed: Self.formKeys, path: "")
+        var form = FormDefinition(
+            id: reader.text(keys["id"], "id") ?? "",
+            title: reader.text(keys["title"], "title") ?? "",
+            intro: reader.text(keys["intro"], "intro"),
+            isDefault: reader.boolean(keys["default"], "default") ?? false,
+            submitLabel: reader.text(keys["submitLabel"], "submitLabel") ?? "Send",
+            fields: readFields(keys["fields"]),
+            sourceFile: file
+        )
+        if let outcome = reader.mapping(keys["outcome"], "outcome") {
+            let outcomeKeys = reader.keyed(outcome, allowed: Self.outcomeKeys, path: "outcome")
+            form.fixedVariables = readVariables(outcomeKeys["variables"], path: "outcome.variables")
+            form.submittedAtVariable = reader.text(outcomeKeys["submittedAt"], "outcome.submittedAt")
+        }
+        if let node = keys["decline"] {
+            if let decline = reader.mapping(node, "decline") {
+                let declineKeys = reader.keyed(decline, allowed: Self.declineKeys, path: "decline")
+                form.decline = Decline(
+                    label: reader.text(declineKeys["label"], "decline.label") ?? "No thanks",
+                    variables: readVariables(declineKeys["variables"], path: "decline.variables")
+                )
+            }
+        }
+        form.translations = readTranslations(keys["translations"])
+        return form
+    }
+
+    // MARK: Fields
+
+    private mutating func readFields(_ node: Node?) -> [FieldDefinition] {
+        guard let items = reader.sequence(node, "fields") else { return [] }
+        let fields = items.enumerated().compactMap { index, item in readField(item, number: index + 1) }
+        droppedAnyField = fields.count < items.count
+        return fields
+    }
+
+    private mutating func readField(_ node: Node, number: Int) -> FieldDefinition? {
+        guard case .mapping(let mapping) = node else {
+            reader.add("field \(number) must be a mapping of name, type and so on")
+            return nil
+        }
+        let name = mapping["name"].flatMap { reader.text($0, "name") }
+        let keys = reader.keyed(mapping, allowed: Self.fieldKeys, path: "", field: name)
+        guard let name else {
+            reader.add("field \(number) has no name")
+            return nil
+        }
+        func text(_ key: String) -> String? { reader.text(keys[key], key, field: name) }
+        func integer(_ key: String) -> Int? { reader.integer(keys[key], key, field: name) }
+
+        var type: FieldType? = .text
+        if let typeName = text("type") {
+            type = FieldType(rawValue: typeName)
+            if type == nil {
+                reader.add("unknown type \"\(typeName)\" (expected one of \(FieldType.spellings))", field: name)
+            }
+        }
+        let field = FieldDefinition(
+            name: name,
+            label: text("label"),
+            type: type ?? .text,
+            required: reader.boolean(keys["required"], "required", field: name) ?? false,
+            minLength: integer("minLength"),
+            maxLength: integer("maxLength"),
+            pattern: text("pattern"),
+            min: text("min"),
+            max: text("max"),
+            step: text("step"),
+            options: readOptions(keys["options"], field: name),
+            prefill: text("prefill"),
+            value: text("value"),
+            variable: text("variable"),
+            help: text("help"),
+            placeholder: text("placeholder"),
+            autocomplete: text("autocomplete")
+        )
+        // A field of unknown type is read to the end (its other problems count too), then left
+        // out: checking it as some other type would only add misleading problems.
+        guard type != nil else {
+            droppedFields.insert(name)
+            return nil
+        }
+        return field
+    }
+
+    /// `[a, b]` (value = label) or `[{value: a, label: A}]`, freely mixed.
+    private mutating func readOptions(_ node: Node?, field: String) -> [FieldOption] {
+        guard let items = reader.sequence(node, "options", field: field) else { return [] }
+        var options: [FieldOption] = []
+        for (index, item) in items.enumerated() {
+            if case .mapping(let mapping) = item {
+                let keys = reader.keyed(mapping, allowed: Self.optionKeys, path: "options", field: field)
+                guard let value = reader.text(keys["value"], "option value", field: field) else {
+                    reader.add("option \(index + 1) has no value", field: field)
+                    continue
+                }
+                options.append(FieldOption(value: value, label: reader.text(keys["label"], "option label", field: field)))
+            } else if let value = reader.text(item, "option \(index + 1)", field: field) {
+                options.append(FieldOption(value: value))
+            } else if item.null != nil {
+                reader.add("option \(index + 1) is empty", field: field)
+            }
+        }
+        return options
+    }
+
+    // MARK: Outcome
+
+    /// `{id: value}` in file order; values must be single values (text, number, true/false).
+    private mutating func readVariables(_ node: Node?, path: String) -> [OutcomeVariable] {
+        guard let mapping = reader.mapping(node, path) else { return [] }
+        var variables: [OutcomeVariable] = []
+        for (keyNode, valueNode) in mapping {
+            guard let id = keyNode.scalar?.string else {
+                reader.add("\(path): variable ids must be text")
+                continue
+            }
+            guard case .scalar(let scalar) = valueNode else {
+                reader.add("\(path): \"\(id)\" must be a single value (text, number or true/false), not a list or mapping")
+                continue
+            }
+            guard valueNode.null == nil else {
+                reader.add("\(path): \"\(id)\" has no value (write \"\" for an empty one)")
+                continue
+            }
+            variables.append(OutcomeVariable(id: id, value: scalar.string))
+        }
+        return variables
+    }
+
+    // MARK: Translations
+
+    private mutating func readTranslations(_ node: Node?) -> [String: FormTranslation] {
+        guard let mapping = reader.mapping(node, "translations") else { return [:] }
+        var translations: [String: FormTranslation] = [:]
+        for (codeNode, valueNode) in mapping {
+            guard let code = codeNode.scalar?.string else {
+                reader.add("translations: language codes must be text")
+                continue
+            }
+            let path = "translations.\(code)"
+            guard let texts = reader.mapping(valueNode, path) else { continue }
+            let keys = reader.keyed(texts, allowed: Self.translationKeys, path: path)
+            var fields: [String: FieldTranslation] = [:]
+            if let fieldsMapping = reader.mapping(keys["fields"], "\(path).fields") {
+                for (nameNode, fieldNode) in fieldsMapping {
+                    guard let name = nameNode.scalar?.string else {
+                        reader.add("\(path).fields: field names must be text")
+                        continue
+                    }
+                    fields[name] = readFieldTranslation(fieldNode, path: "\(path).fields.\(name)")
+                }
+            }
+            translations[code] = FormTranslation(
+                title: reader.text(keys["title"], "\(path).title"),
+                intro: reader.text(keys["intro"], "\(path).intro"),
+                submitLabel: reader.text(keys["submitLabel"], "\(path).submitLabel"),
+                declineLabel: reader.text(keys["declineLabel"], "\(path).declineLabel"),
+                fields: fields
+            )
+        }
+        return translations
+    }
+
+    private mutating func readFieldTranslation(_ node: Node, path: String) -> FieldTranslation {
+        guard let mapping = reader.mapping(node, path) else { return FieldTranslation() }
+        let keys = reader.keyed(mapping, allowed: Self.fieldTranslationKeys, path: path)
+        var options: [String: String] = [:]
+        if let optionsMapping = reader.mapping(keys["options"], "\(path).options") {
+            for (valueNode, labelNode) in optionsMapping {
+                guard let value = valueNode.scalar?.string,
+                    let label = reader.text(labelNode, "\(path).options.\(valueNode.scalar?.string ?? "?")")
+                else { continue }
+                options[value] = label
+            }
+        }
+        return FieldTranslation(
+            label: reader.text(keys["label"], "\(path).label"),
+            help: reader.text(keys["help"], "\(path).help"),
+            placeholder: reader.text(keys["placeholder"], "\(path).placeholder"),
+            options: options
+        )
+    }
+
+    // MARK: YAML errors
+
+    /// Yams' own descriptions quote the whole file; a problem line wants the gist and the place.
+    static func describe(yamlError error: any Error) -> String {
+        switch error as? YamlError {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let during = context.map { " \($0.text)" } ?? ""
+            return "YAML does not parse: \(problem)\(during) (line \(mark.line), column \(mark.column))"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return "YAML has the same key twice in one mapping: \(keys) (line \(context.mark.line))"
+        case .reader(let problem, _, _, _):
+            return "YAML does not parse: \(problem)"
+        default:
+            return "YAML does not parse: \(error)"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+public import AlvariaModels
+
+/// One form: what a person sees, how their answers are checked, and which Outcome variables
+/// they become. Usually loaded from a YAML file by ``FormCatalog``.
+///
+/// Plain texts (`title`, `submitLabel`, labels) are escaped by the web layer; `intro` is a
+/// Mustache template rendered, escaped, by ``renderIntro(context:)``.
+public struct FormDefinition: Sendable {
+    /// Used in the URL: `^[a-z0-9][a-z0-9-]{0,63}$`.
+    public var id: String
+    public var title: String
+    /// Mustache source, e.g. `Hi {{context.firstName}}`; see ``renderIntro(context:)``.
+    public var intro: String? {
+        get { introSource }
+        set {
+            introSource = newValue
+            compiledIntro = IntroTemplate.compiledIfSafe(newValue)
+        }
+    }
+    /// The form for links that name none.
+    public var isDefault: Bool
+    public var submitLabel: String
+    public var fields: [FieldDefinition]
+    /// `outcome.variables`, in file order: added to every outcome after the fields.
+    public var fixedVariables: [OutcomeVariable]
+    /// `outcome.submittedAt`: the variable that gets the ISO 8601 UTC submission time.
+    public var submittedAtVariable: String?
+    /// The optional "No thanks" button.
+    public var decline: Decline?
+    /// Language code (`es`, `es-MX`) -> texts; see ``localized(to:)``.
+    public var translations: [String: FormTranslation]
+    /// The file the form came from, for messages.
+    public var sourceFile: String
+    /// The translation ``localized(to:)`` applied, `nil` for the texts as written.
+    public internal(set) var appliedLanguage: String?
+
+    private var introSource: String?
+    /// The intro compiled once, so rendering never parses (and never fails).
+    var compiledIntro: IntroTemplate?
+
+    public init(
+        id: String,
+        title: String,
+        intro: String? = nil,
+        isDefault: Bool = false,
+        submitLabel: String = "Send",
+        fields: [FieldDefinition],
+        fixedVariables: [OutcomeVariable] = [],
+        submittedAtVariable: String? = nil,
+        decline: Decline? = nil,
+        translations: [String: FormTranslation] = [:],
+        sourceFile: String = ""
+    ) {
+        self.id = id
+        self.title = title
+        self.introSource = intro
+        self.isDefault = isDefault
+        self.submitLabel = submitLabel
+        self.fields = fields
+        self.fixedVariables = fixedVariables
+        self.submittedAtVariable = submittedAtVariable
+        self.decline = decline
+        self.translations = translations
+        self.sourceFile = sourceFile
+        self.appliedLanguage = nil
+        self.compiledIntro = IntroTemplate.compiledIfSafe(intro)
+    }
+
+    /// Replaces the intro with one compiled already (a translation's), without compiling again.
+    mutating func setIntro(_ source: String, compiled: IntroTemplate?) {
+        introSource = source
+        compiledIntro = compiled
+    }
+
+    /// The field with this name.
+    public func field(named name: String) -> FieldDefinition? {
+        fields.first { $0.name == name }
+    }
+}
+
+/// A "No thanks" button: sends its own variables instead of the fields'.
+public struct Decline: Sendable {
+    public var label: String
+    /// Sent in file order, followed by the `submittedAt` variable when the form has one.
+    public var variables: [OutcomeVariable]
+
+    public init(label: String = "No thanks", variables: [OutcomeVariable]) {
+        self.label = label
+        self.variables = variables
+    }
+}
+
+/// The texts of a form in another language. Anything left `nil` keeps the form's own text.
+public struct FormTranslation: Sendable {
+    public var title: String?
+    /// Mustache source, like the form's intro.
+    public var intro: String? {
+        didSet { compiledIntro = IntroTemplate.compiledIfSafe(intro) }
+    }
+    public var submitLabel: String?
+    public var declineLabel: String?
+    /// Field name -> texts.
+    public var fields: [String: FieldTranslation]
+
+    var compiledIntro: IntroTemplate?
+
+    public init(
+        title: String? = nil,
+        intro: String? = nil,
+        submitLabel: String? = nil,
+        declineLabel: String? = nil,
+        fields: [String: FieldTranslation] = [:]
+    ) {
+        self.title = title
+        self.intro = intro
+        self.submitLabel = submitLabel
+        self.declineLabel = declineLabel
+        self.fields = fields
+        self.compiledIntro = IntroTemplate.compiledIfSafe(intro)
+    }
+}
+
+/// The texts of one field in another language.
+public struct FieldTranslation: Sendable {
+    public var label: String?
+    public var help: String?
+    public var placeholder: String?
+    /// Option value -> label.
+    public var options: [String: String]
+
+    public init(label: String? = nil, help: String? = nil, placeholder: String? = nil, options: [String: String] = [:]) {
+        self.label = label
+        self.help = help
+        self.placeholder = placeholder
+        self.options = options
+    }
+}

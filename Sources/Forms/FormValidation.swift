@@ -1,0 +1,52 @@
+/// The server's verdict on a submission: the normalised values (to map, or to show again) and
+/// at most one error per field, in form order.
+public struct FormValidation: Sendable {
+    /// Every field of the form, normalised (see ``FormDefinition/validate(_:)``); fields the
+    /// form does not have are not carried over.
+    public var values: FormValues
+    public var errors: [FieldError]
+
+    public var isValid: Bool { errors.isEmpty }
+
+    public init(values: FormValues, errors: [FieldError]) {
+        self.values = values
+        self.errors = errors
+    }
+
+    /// The problem of one field, to show next to it.
+    public func problem(for field: String) -> FieldProblem? {
+        errors.first { $0.field == field }?.problem
+    }
+}
+
+extension FormDefinition {
+    /// Checks a submission the way the server must, whatever the browser did.
+    ///
+    /// Normalisation, which is what ``FormValidation/values`` holds:
+    /// - single-line values (everything but `textarea`) are trimmed of surrounding whitespace;
+    ///   a `textarea` keeps its text but line breaks become `\n`, and whitespace only counts as empty;
+    /// - every single-valued field gets one value (`""` when empty); several values posted under
+    ///   its name are an error (`notAnOption`) for `select`/`radio`, while the text-like types
+    ///   use the first, as browsers only ever send one;
+    /// - `checkbox` becomes `"true"` (posted `true`/`on`/`1`/`yes`) or `"false"` (absent, or
+    ///   posted `false`/`off`/`0`/`no`, so normalised values validate again unchanged);
+    /// - `checkboxes` keep the chosen option values once each, in the options' order;
+    /// - a `hidden` field with a literal `value:` always has that literal: what was posted is
+    ///   ignored, as a browser could have changed it. One with `prefill:` is checked like `text`.
+    ///
+    /// Lengths count Characters; a field without `maxLength` accepts
+    /// ``FieldDefinition/defaultMaxLength`` (single-line) or
+    /// ``FieldDefinition/defaultTextareaMaxLength`` (textarea) Characters.
+    public func validate(_ submission: FormValues) -> FormValidation {
+        var values = FormValues([])
+        var errors: [FieldError] = []
+        for field in fields {
+            let (normalized, problem) = field.validate(submission[field.name])
+            values[field.name] = normalized
+            if let problem {
+                errors.append(FieldError(field: field.name, problem: problem))
+            }
+        }
+        return FormValidation(values: values, errors: errors)
+    }
+}

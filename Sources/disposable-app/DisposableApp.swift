@@ -1,0 +1,49 @@
+import App
+import ArgumentParser
+import Logging
+
+/// `disposable-app`: serves the form app; `disposable-app simulator` serves the CX simulator alone.
+@main
+struct DisposableApp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disposable-app",
+        abstract: "The server behind Alvaria Cloud CX disposable apps.",
+        subcommands: [Serve.self, SimulatorCommand.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Serves the app with the configuration from `--config` / `CONFIG_FILE` and the environment.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the form app (the default).")
+
+    @Option(help: "YAML configuration file (default: $CONFIG_FILE, else config/app.yaml).")
+    var config: String?
+
+    @Option(help: "File of KEY=value secrets, e.g. ALVARIA_CLIENT_SECRET=… (default: $SECRETS_FILE).")
+    var secretsFile: String?
+
+    func run() async throws {
+        let appConfig: AppConfig
+        do {
+            appConfig = try await AppConfig.load(configFile: config, secretsFile: secretsFile)
+        } catch {
+            printToStandardError(error.description)
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let logger = bootstrapLogging(level: appConfig.logLevel)
+        do {
+            let app = try await buildApplication(config: appConfig, logger: logger) { channel in
+                let port = channel.localAddress?.port ?? appConfig.http.port
+                logger.notice(
+                    "Serving",
+                    metadata: ["http.url": "http://\(appConfig.http.host):\(port)\(appConfig.http.basePath)/", "http.publicURL": "\(appConfig.http.absoluteURL("/"))"]
+                )
+            }
+            try await app.runService()
+        } catch let error as StartupError {
+            printToStandardError(error.description)
+            throw ExitCode(78)
+        }
+    }
+}

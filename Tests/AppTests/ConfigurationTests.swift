@@ -1,0 +1,156 @@
+@testable import App
+import Configuration
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    private let liveEnvironment = [
+        "ALVARIA_MODE": "live",
+        "ALVARIA_ORG_ID": "acme",
+        "ALVARIA_CLIENT_ID": "client",
+        "ALVARIA_CLIENT_SECRET": "s3cr3t-value",
+        "ALVARIA_API_KEY": "key-value",
+        "SECURITY_SECRET": String(repeating: "k", count: 40),
+    ]
+
+    private func problems(_ environment: [String: String], file: String? = nil) async -> [String] {
+        do {
+            _ = try await AppConfig.load(configFile: file, environment: environment)
+            return []
+        } catch {
+            return error.problems.map(\.description)
+        }
+    }
+
+    @Test("needs nothing in simulator mode and has the documented defaults")
+    func defaults() async throws {
+        let config = try await AppConfig.load(environment: [:])
+        #expect(config.http.host == "127.0.0.1")
+        #expect(config.http.port == 8080)
+        #expect(config.http.basePath == "")
+        #expect(config.alvaria.mode == .simulator)
+        #expect(config.database.kind == .sqlite(path: "data/app.sqlite"))
+        #expect(config.formsDirectory == "config/forms")
+        #expect(config.security.secret.count == 32)
+        #expect(config.simulator?.orgId == "demo")
+    }
+
+    @Test("derives the token host from the region and the API base from the organization in live mode")
+    func liveDefaults() async throws {
+        var environment = liveEnvironment
+        environment["ALVARIA_REGION"] = "eu"
+        let config = try await AppConfig.load(environment: environment)
+        #expect(config.alvaria.tokenURL?.absoluteString == "https://myaspect.eu.id.aspect-cloud.net/tokenservice/oauth2/access_token")
+        #expect(config.alvaria.apiBaseURL?.absoluteString == "https://acme.via.aspect-cloud.net/via/v2")
+        #expect(config.alvaria.scope == "customerexperienceapi.disposableapp")
+        #expect(config.simulator == nil)
+    }
+
+    @Test("lets the environment override the file")
+    func environmentOverridesFile() async throws {
+        let file = try temporaryFile("http:\n  port: 9000\n  basePath: /forms/\nforms:\n  directory: somewhere\n")
+        let config = try await AppConfig.load(configFile: file, environment: ["HTTP_PORT": "9100"])
+        #expect(config.http.port == 9100)
+        #expect(config.http.basePath == "/forms")
+        #expect(config.formsDirectory == "somewhere")
+        #expect(config.http.absoluteURL("/f/x") == "http://127.0.0.1:9100/forms/f/x")
+    }
+
+    @Test("reports every missing live credential, one line per key")
+    func missingLiveCredentials() async {
+        let lines = await problems(["ALVARIA_MODE": "live"])
+        for key in ["alvaria.orgId (ALVARIA_ORG_ID)", "alvaria.clientId (ALVARIA_CLIENT_ID)", "alvaria.clientSecret (ALVARIA_CLIENT_SECRET)",
+                    "alvaria.apiKey (ALVARIA_API_KEY)", "security.secret (SECURITY_SECRET)"] {
+            #expect(lines.contains { $0.contains(key) && $0.contains("missing") }, "\(key)")
+        }
+        #expect(lines.count == 5)
+    }
+
+    @Test(
+        "rejects malformed values with the key, the problem and what is expected",
+        arguments: [
+            (["HTTP_PORT": "99999"], "http.port (HTTP_PORT): \"99999\" is not valid; expected an integer from 0 to 65535"),
+            (["HTTP_PORT": "eighty"], "http.port (HTTP_PORT): \"eighty\" is not valid"),
+            (["ALVARIA_TOKEN_URL": "not a url"], "alvaria.tokenURL (ALVARIA_TOKEN_URL): \"not a url\" is not valid; expected an absolute http:// or https:// URL"),
+            (["ALVARIA_API_BASE_URL": "ftp://x/via/v2"], "alvaria.apiBaseURL (ALVARIA_API_BASE_URL): \"ftp://x/via/v2\" is not valid"),
+            (["ALVARIA_REGION": "mars"], "alvaria.region (ALVARIA_REGION): \"mars\" is not valid; expected one of us, eu, uk, ca"),
+            (["ALVARIA_SCOPE": "admin"], "alvaria.scope (ALVARIA_SCOPE): \"admin\" is not valid"),
+            (["ALVARIA_REQUEST_TIMEOUT": "soon"], "alvaria.requestTimeout (ALVARIA_REQUEST_TIMEOUT): \"soon\" is not valid; expected a duration"),
+            (["HTTP_BASE_PATH": "forms"], "http.basePath (HTTP_BASE_PATH): \"forms\" is not valid; expected a path like /forms"),
+            (["HTTP_PUBLIC_URL": "https://forms.example.com/forms"], "http.publicURL (HTTP_PUBLIC_URL): \"https://forms.example.com/forms\" has a path"),
+            (["SECURITY_SECRET": "short"], "security.secret (SECURITY_SECRET): is too short"),
+            (["DATABASE_URL": "mysql://user:pw@host/db"], "database.url (DATABASE_URL): has an unknown scheme"),
+        ]
+    )
+    func malformedValues(overrides: [String: String], expected: String) async {
+        let lines = await problems(liveEnvironment.merging(overrides) { $1 })
+        #expect(lines.contains { $0.contains(expected) }, "\(lines)")
+    }
+
+    @Test("accepts a mode other than live or simulator only with a clear error")
+    func unknownMode() async {
+        let lines = await problems(["ALVARIA_MODE": "production"])
+        #expect(lines == ["configuration error: alvaria.mode (ALVARIA_MODE): \"production\" is not valid; expected one of live, simulator"])
+    }
+
+    @Test("never prints a secret, even a malformed one")
+    func secretsNotPrinted() async {
+        var environment = liveEnvironment
+        environment["DATABASE_URL"] = "mysql://user:hunter2-password@host/db"
+        environment["SECURITY_SECRET"] = "tiny-secret"
+        environment["HTTP_PORT"] = "-1"
+        let lines = await problems(environment)
+        #expect(lines.count == 3)
+        for line in lines {
+            #expect(!line.contains("hunter2"))
+            #expect(!line.contains("tiny-secret"))
+            #expect(!line.contains("s3cr3t-value"))
+        }
+    }
+
+    @Test("refuses secrets written in the YAML file")
+    func secretsInFile() async throws {
+        let file = try temporaryFile("alvaria:\n  clientSecret: oops-committed\n")
+        let lines = await problems([:], file: file)
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("alvaria.clientSecret (ALVARIA_CLIENT_SECRET): is set in \(file); secrets belong in the environment") == true)
+        #expect(lines.first?.contains("oops-committed") == false)
+    }
+
+    @Test("reads secrets from a secrets file")
+    func secretsFile() async throws {
+        let secrets = try temporaryFile("ALVARIA_CLIENT_SECRET=from-file-secret\nALVARIA_API_KEY=file-key\n")
+        var environment = liveEnvironment
+        environment["ALVARIA_CLIENT_SECRET"] = nil
+        environment["ALVARIA_API_KEY"] = nil
+        let config = try await AppConfig.load(secretsFile: secrets, environment: environment)
+        #expect(config.alvaria.clientSecret == "from-file-secret")
+        #expect(config.alvaria.apiKey == "file-key")
+    }
+
+    @Test("reports a config file that is missing or not YAML")
+    func badFile() async throws {
+        let missing = await problems([:], file: "/nonexistent/app.yaml")
+        #expect(missing == ["configuration error: --config (CONFIG_FILE): cannot read /nonexistent/app.yaml: no such file; expected a YAML mapping"])
+        let garbage = try temporaryFile("http: [unclosed\n")
+        let lines = await problems([:], file: garbage)
+        #expect(lines.first?.contains("cannot read \(garbage): not valid YAML") == true)
+    }
+
+    @Test("maps keys to environment names the way swift-configuration does")
+    func environmentNames() {
+        #expect(ConfigProblem.environmentName(for: "alvaria.clientSecret") == "ALVARIA_CLIENT_SECRET")
+        #expect(ConfigProblem.environmentName(for: "http.publicURL") == "HTTP_PUBLIC_URL")
+        #expect(ConfigProblem.environmentName(for: "alvaria.apiBaseURL") == "ALVARIA_API_BASE_URL")
+    }
+}
+
+/// A file with these contents in a fresh temporary folder.
+func temporaryFile(_ contents: String, name: String = "file.yaml") throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("disposable-app-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let url = directory.appendingPathComponent(name)
+    try contents.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+}

@@ -1,0 +1,169 @@
+import AlvariaModels
+import Foundation
+import GRDB
+import Testing
+
+@testable import App
+
+@Suite("The SQLite outbox store, on real files")
+struct SQLiteOutboxStoreTests {
+    @Test("meets the outbox store contract", arguments: OutboxStoreContract.checks)
+    func contract(_ check: OutboxStoreContract.Check) async throws {
+        try await withTemporaryFolder { folder in
+            let contract = OutboxStoreContract {
+                try SQLiteOutboxStore.open(path: folder.appendingPathComponent("\(UUID().uuidString).sqlite").path)
+            }
+            try await check.run(contract)
+        }
+    }
+
+    @Test("keeps queued outcomes across closing and reopening the file")
+    func survivesReopening() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            let first = try SQLiteOutboxStore.open(path: path)
+            let entry = try await first.enqueue(newOutcome("s-1"), claimedUntil: TestDateClock.start).storedEntry()
+            try await first.scheduleRetry(id: entry.id, attempts: 2, nextAttemptAt: TestDateClock.start.addingTimeInterval(9), lastError: "timeout")
+            try first.close()
+
+            let reopened = try SQLiteOutboxStore.open(path: path)
+            let read = try #require(try await reopened.entry(id: entry.id))
+            #expect(read.variables == entry.variables)
+            #expect(read.attempts == 2)
+            #expect(read.nextAttemptAt == TestDateClock.start.addingTimeInterval(9))
+            #expect(try await reopened.isConsumed(sessionId: "s-1"))
+            #expect(try await reopened.enqueue(newOutcome("s-1"), claimedUntil: TestDateClock.start) == .alreadyConsumed)
+            try reopened.close()
+        }
+    }
+
+    @Test("stores the values as a JSON list and times as milliseconds, in WAL mode")
+    func onDiskFormat() async throws {
+        try await withTemporaryFolder { folder in
+            let store = try SQLiteOutboxStore.open(path: folder.appendingPathComponent("app.sqlite").path)
+            let entry = try await store.enqueue(
+                newOutcome("s-1", createdAt: TestDateClock.start.addingTimeInterval(0.25)),
+                claimedUntil: TestDateClock.start
+            )
+            .storedEntry()
+            try await store.markFailed(id: entry.id, reason: "400 bad request", at: TestDateClock.start.addingTimeInterval(2))
+            let (json, created, failed, journal, migrations) = try await store.pool.read { db in
+                (
+                    try String.fetchOne(db, sql: "SELECT variables FROM outbox WHERE id = ?", arguments: [entry.id]),
+                    try Int64.fetchOne(db, sql: "SELECT created_at FROM outbox WHERE id = ?", arguments: [entry.id]),
+                    try Int64.fetchOne(db, sql: "SELECT failed_at FROM outbox WHERE id = ?", arguments: [entry.id]),
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try SQLiteOutboxStore.migrator.appliedIdentifiers(db)
+                )
+            }
+            #expect(json == #"[{"id":"newStreet","value":"1 Main St"},{"id":"formStatus","value":"completed"}]"#)
+            #expect(created == 1_800_000_000_250)
+            #expect(failed == 1_800_000_002_000, "kept for the retention purge of failed outcomes")
+            #expect(journal == "wal")
+            #expect(migrations == ["v1-outbox"])
+        }
+    }
+
+    @Test("creates a missing folder")
+    func createsFolder() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("data/nested/app.sqlite").path
+            let store = try SQLiteOutboxStore.open(path: path)
+            try await store.ping()
+            #expect(FileManager.default.fileExists(atPath: path))
+        }
+    }
+
+    @Test("explains a folder that cannot be created")
+    func folderIsAFile() async throws {
+        try await withTemporaryFolder { folder in
+            // Root ignores permissions, so a regular file in the way is the portable "cannot create".
+            let file = folder.appendingPathComponent("file.txt")
+            try Data("x".utf8).write(to: file)
+            let path = file.appendingPathComponent("db.sqlite").path
+            #expect(
+                try openingProblem(path)
+                    == "database \(path): cannot create the folder \(file.path) (\(file.path) is a file): check the path in database.url"
+            )
+            let deeper = file.appendingPathComponent("sub/db.sqlite").path
+            #expect(try openingProblem(deeper).hasPrefix("database \(deeper): cannot create the folder \(file.path)/sub (\(file.path) is a file)"))
+        }
+    }
+
+    @Test("explains a folder given as the database file")
+    func pathIsAFolder() async throws {
+        try await withTemporaryFolder { folder in
+            let line = try openingProblem(folder.path)
+            #expect(line == "database \(folder.path): is a folder, not a file: set database.url to a file, e.g. sqlite:\(folder.path)/app.sqlite")
+        }
+    }
+
+    @Test("explains a file that is not an SQLite database")
+    func notADatabase() async throws {
+        try await withTemporaryFolder { folder in
+            let file = folder.appendingPathComponent("garbage.sqlite")
+            try Data(String(repeating: "this is not a database, ", count: 100).utf8).write(to: file)
+            let line = try openingProblem(file.path)
+            #expect(line.hasPrefix("database \(file.path): is not an SQLite database"))
+            #expect(line.hasSuffix("move the file away or point database.url at another file"))
+        }
+    }
+
+    @Test("explains a database locked by another process")
+    func locked() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("locked.sqlite").path
+            // Another connection holds the write lock, as another process would.
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true  // the transaction stays open across accesses on purpose
+            let other = try DatabaseQueue(path: path, configuration: configuration)
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+            let started = ContinuousClock.now
+            let line = try openingProblem(path, busyTimeout: 0.2)
+            #expect(line.hasPrefix("database \(path): is locked by another process"))
+            #expect(ContinuousClock.now - started < .seconds(3))
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        }
+    }
+
+    @Test("explains a schema from a newer version")
+    func newerSchema() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            let store = try SQLiteOutboxStore.open(path: path)
+            try await store.pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+            }
+            try store.close()
+            #expect(
+                try openingProblem(path)
+                    == "database \(path): was written by a newer version of this app: run that version, or point database.url at another file"
+            )
+        }
+    }
+
+    @Test("fails the readiness ping once closed")
+    func pingFailsWhenClosed() async throws {
+        try await withTemporaryFolder { folder in
+            let store = try SQLiteOutboxStore.open(path: folder.appendingPathComponent("app.sqlite").path)
+            try await store.ping()
+            try store.close()
+            await #expect(throws: (any Error).self) { try await store.ping() }
+        }
+    }
+
+    /// The one line `open` reports, or a recorded issue.
+    private func openingProblem(_ path: String, busyTimeout: TimeInterval = 5, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        do {
+            let store = try SQLiteOutboxStore.open(path: path, busyTimeout: busyTimeout)
+            try? store.close()
+            Issue.record("opened \(path)", sourceLocation: sourceLocation)
+            return ""
+        } catch {
+            #expect(error.problems.count == 1, sourceLocation: sourceLocation)
+            let line = try #require(error.problems.first, sourceLocation: sourceLocation)
+            #expect(!line.contains("\n"), sourceLocation: sourceLocation)
+            return line
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import AlvariaModels
+@testable import App
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Each situation of DESIGN.md's table answers with its status and its page, never a stack
+/// trace or an upstream body.
+@Suite("What a person sees when something is off")
+struct StatusPageTests {
+    @Test(
+        "a missing or malformed sessionId is 400 'link incomplete', checked before any upstream call",
+        arguments: [
+            "/f/address-update", "/f/address-update?sessionId=", "/f/address-update?sessionId=a%20b", "/?sessionId=%3Cscript%3E",
+            "/f/address-update?sessionId=\(String(repeating: "x", count: 129))", "/",
+        ]
+    )
+    func linkIncomplete(uri: String) async throws {
+        try await TestApp.run { app in
+            let response = try await app.get(uri)
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("This link is incomplete"))
+            #expect(app.simulator.state.stats.contextRequests == 0)
+            #expect(app.simulator.tokenRequests == 0)
+        }
+    }
+
+    @Test("an unknown form or path is 404 'not found'", arguments: ["/f/nope?sessionId=abc", "/nothing/here"])
+    func notFound(uri: String) async throws {
+        try await TestApp.run { app in
+            let response = try await app.get(uri)
+            #expect(response.status == .notFound)
+            #expect(response.text.contains("Page not found"))
+            #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+        }
+    }
+
+    @Test("a session Alvaria no longer knows is 410 'link expired'")
+    func expired() async throws {
+        try await TestApp.run { app in
+            let response = try await app.get("/f/address-update?sessionId=gone-123")
+            #expect(response.status == .gone)
+            #expect(response.text.contains("This link has expired"))
+        }
+    }
+
+    @Test("Alvaria failing on page load is 503 with a retry button, and the retry works")
+    func unavailable() async throws {
+        try await TestApp.run { app in
+            let sessionId = try await app.simulator.createDialog("{}")
+            try await app.simulator.setFaults(#"{"failNextContext": 1}"#)
+            let uri = "/f/address-update?sessionId=\(sessionId.rawValue)"
+            let response = try await app.get(uri)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.text.contains("Temporarily unavailable"))
+            #expect(response.text.contains(#"href="\#(uri)""#))
+            #expect(!response.text.contains("injected"))
+            #expect(try await app.get(uri).status == .ok)
+        }
+    }
+
+    @Test("a submitted session shows 'already completed' on GET (200) and refuses another POST (409)")
+    func alreadyCompleted() async throws {
+        try await TestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
+            let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
+            let page = try await app.get(uri)
+            let token = try #require(TestApp.token(in: page.text))
+            let fields = [("_token", token), ("fullName", "Ana"), ("channel", "sms"), ("consent", "true")]
+            #expect(try await app.post(uri, fields).status == .seeOther)
+            let again = try await app.post(uri, fields)
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("Already completed"))
+            let reopened = try await app.get(uri)
+            #expect(reopened.status == .ok)
+            #expect(reopened.text.contains("Already completed"))
+            #expect(!reopened.text.contains("<form"))
+            let rootReopened = try await app.get("/?sessionId=\(sessionId.rawValue)")
+            #expect(rootReopened.text.contains("Already completed"))
+            _ = try await app.simulator.waitForOutcomes(sessionId)
+            #expect(app.simulator.state.stats.outcomeRequests == 1)
+        }
+    }
+
+    @Test("eight concurrent submits of one session store and deliver exactly one outcome")
+    func concurrentSubmits() async throws {
+        try await TestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
+            let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
+            let token = try #require(TestApp.token(in: try await app.get(uri).text))
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await app.post(uri, [("_token", token), ("fullName", "Person \(index)"), ("channel", "email"), ("consent", "true")]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .seeOther }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 7)
+            let outcomes = try await app.simulator.waitForOutcomes(sessionId)
+            #expect(outcomes.count == 1)
+            #expect(app.simulator.state.stats.outcomeRequests == 1)
+        }
+    }
+
+    @Test("a body over the limit is 413 and a malformed encoding 400, and the server keeps serving")
+    func hostileBodies() async throws {
+        try await TestApp.run { app in
+            let sessionId = try await app.simulator.createDialog("{}")
+            let uri = "/f/address-update?sessionId=\(sessionId.rawValue)"
+            let big = try await app.post(uri, [("street", String(repeating: "x", count: 100 * 1024))])
+            #expect(big.status == .contentTooLarge)
+            #expect(big.text.contains("Too much to send"))
+            let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]
+            let badPercent = try await app.client.execute(uri: uri, method: .post, headers: headers, body: .init(string: "street=%ZZ&city=x")) { $0 }
+            #expect(badPercent.status == .badRequest)
+            let badUTF8 = try await app.client.execute(uri: uri, method: .post, headers: headers, body: .init(string: "street=%FF%FE")) { $0 }
+            #expect(badUTF8.status == .badRequest)
+            #expect(try await app.get("/healthz").status == .ok)
+        }
+    }
+}

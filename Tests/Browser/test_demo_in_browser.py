@@ -1,0 +1,64 @@
+"""A person completes a form in a real headless Chromium: a real browser sends its own
+headers (Sec-Fetch-Site, Origin under the page's referrer policy), which a test client would not."""
+
+import json
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import save_screenshot
+
+
+def start_dialog(browser, app_url, context):
+    browser.get(app_url + "/")
+    assert "CX simulator console" in browser.page_source
+    textarea = browser.find_element(By.ID, "context-consent-capture")
+    textarea.clear()
+    textarea.send_keys(json.dumps(context))
+    textarea.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+    link = WebDriverWait(browser, 10).until(
+        conditions.presence_of_element_located((By.XPATH, "//a[starts-with(text(), 'Open the link for')]")))
+    return link.get_attribute("href"), link.text.removeprefix("Open the link for ")
+
+
+def test_a_person_completes_the_consent_form_and_the_outcome_arrives(browser, app_url):
+    link, session_id = start_dialog(browser, app_url, {"form": "consent-capture", "fullName": "Browser Person"})
+    browser.get(link)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Stay in touch"
+    name = browser.find_element(By.ID, "field-fullName")
+    assert name.get_attribute("value") == "Browser Person"
+    Select(browser.find_element(By.ID, "field-channel")).select_by_value("email")
+    browser.find_element(By.CSS_SELECTOR, "label[for='field-consent']").click()
+    save_screenshot(browser, "consent-form-filled")
+    browser.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
+    WebDriverWait(browser, 10).until(conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Thank you"))
+    save_screenshot(browser, "consent-confirmation")
+
+    browser.get(app_url + "/")
+    panel = browser.find_element(By.XPATH, f"//a[text()='Open the link for {session_id}']/ancestor::div[@class='panel']")
+    cells = [cell.text for cell in panel.find_elements(By.TAG_NAME, "td")]
+    assert cells[:8] == ["consentName", "Browser Person", "consentChannel", "email", "consentGiven", "true", "consentStatus", "given"]
+
+
+def test_the_browser_validation_and_server_errors_agree(browser, app_url):
+    link, _ = start_dialog(browser, app_url, {"form": "consent-capture"})
+    browser.get(link)
+    # Bypass the browser's own checks to see the server's answer, as an old browser would.
+    browser.execute_script("document.querySelector('form').noValidate = true")
+    browser.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
+    summary = WebDriverWait(browser, 10).until(conditions.presence_of_element_located((By.ID, "error-summary")))
+    assert "There is a problem" in summary.text
+    assert browser.switch_to.active_element.get_attribute("id") == "error-summary"
+    assert browser.find_element(By.ID, "field-fullName").get_attribute("aria-invalid") == "true"
+    save_screenshot(browser, "consent-errors")
+
+
+def test_declining_sends_the_decline_outcome(browser, app_url):
+    link, session_id = start_dialog(browser, app_url, {"form": "consent-capture"})
+    browser.get(link)
+    browser.find_element(By.CSS_SELECTOR, "button[value='decline']").click()
+    WebDriverWait(browser, 10).until(conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "No problem"))
+    browser.get(app_url + "/")
+    panel = browser.find_element(By.XPATH, f"//a[text()='Open the link for {session_id}']/ancestor::div[@class='panel']")
+    assert "declined" in panel.text
