@@ -20,6 +20,10 @@ fi
 # selenium 4.40 is the newest whose dependencies PyPI serves here (4.52 needs an unpublished certifi).
 python3 -c 'import selenium, pytest' 2>/dev/null || { log "Installing Python packages"; pip install -q "selenium==4.40.0" pytest; }
 
+# --- Lint -------------------------------------------------------------------------------------
+log "Formatting (swift format lint, settings in .swift-format)"
+swift format lint --strict -r Sources Tests Package.swift
+
 # --- Build ------------------------------------------------------------------------------------
 log "Building (debug, with tests)"
 swift build --build-tests 2>&1 | grep -v '^\[' || true

@@ -21,7 +21,10 @@ struct ControlAPI: Sendable {
     func createDialog(_ request: Request, context: some RequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 256 * 1024)
         guard let new = try? JSONDecoder().decode(NewDialog.self, from: Data(buffer: body)) else {
-            return JSONResponse.make(ErrorResponse(code: 400, message: "Expected JSON {\"content\": \"…\", \"sessionId\": optional}."), status: .badRequest)
+            return JSONResponse.make(
+                ErrorResponse(code: 400, message: "Expected JSON {\"content\": \"…\", \"sessionId\": optional}."),
+                status: .badRequest
+            )
         }
         if let id = new.sessionId, SessionID(id) == nil {
             return JSONResponse.make(

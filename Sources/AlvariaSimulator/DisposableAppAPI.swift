@@ -63,7 +63,8 @@ struct DisposableAppAPI: Sendable {
         guard context.parameters.get("orgId") == configuration.orgId else {
             return JSONResponse.make(
                 ErrorResponse(
-                    code: 404, message: "Organization not found.",
+                    code: 404,
+                    message: "Organization not found.",
                     errors: [.init(scope: "orgId", reason: "notFound", message: "No such organization on this cluster.")]
                 ),
                 status: .notFound
@@ -86,7 +87,8 @@ struct DisposableAppAPI: Sendable {
     private func dialogNotFound() -> Response {
         JSONResponse.make(
             ErrorResponse(
-                code: 404, message: "Dialog not found.",
+                code: 404,
+                message: "Dialog not found.",
                 errors: [.init(scope: "sessionId", reason: "notFound", message: "The dialog does not exist on this cluster.")]
             ),
             status: .notFound

@@ -1,7 +1,7 @@
 import HTTPTypes
-import NIOHTTPTypes
 import HummingbirdCore
 import NIOCore
+import NIOHTTPTypes
 
 /// Closes the connection without an answer when a `dropNext` fault is pending — what a
 /// crashed upstream or a broken network looks like to the client. It sits in the channel

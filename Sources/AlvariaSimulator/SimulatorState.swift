@@ -1,5 +1,5 @@
-public import Foundation
 public import AlvariaModels
+public import Foundation
 import Synchronization
 
 /// Everything the simulator remembers: dialogs and the outcomes they received, issued tokens,
@@ -33,8 +33,12 @@ public final class SimulatorState: Sendable {
         public var expireTokens: Bool?
 
         public init(
-            failNextContext: Int? = nil, failNextOutcome: Int? = nil, failNextToken: Int? = nil,
-            latencyMs: Int? = nil, dropNext: Int? = nil, expireTokens: Bool? = nil
+            failNextContext: Int? = nil,
+            failNextOutcome: Int? = nil,
+            failNextToken: Int? = nil,
+            latencyMs: Int? = nil,
+            dropNext: Int? = nil,
+            expireTokens: Bool? = nil
         ) {
             self.failNextContext = failNextContext
             self.failNextOutcome = failNextOutcome

@@ -1,7 +1,7 @@
-import Foundation
 import AlvariaSimulator
-import Forms
 import AsyncHTTPClient
+import Forms
+import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -55,8 +55,12 @@ public func buildApplication(
     )
 
     let alvaria = AlvariaClient(
-        httpClient: httpClient, tokens: tokens, endpoints: endpoints, orgId: config.alvaria.orgId,
-        apiKey: config.alvaria.apiKey, requestTimeout: config.alvaria.requestTimeout
+        httpClient: httpClient,
+        tokens: tokens,
+        endpoints: endpoints,
+        orgId: config.alvaria.orgId,
+        apiKey: config.alvaria.apiKey,
+        requestTimeout: config.alvaria.requestTimeout
     )
 
     let deliverer = Deliverer(store: parts.store, poster: alvaria, settings: config.delivery, logger: logger)
@@ -83,10 +87,18 @@ public func buildApplication(
     }
     console?.addRoutes(to: root)
     FormController(
-        forms: parts.forms, alvaria: alvaria, store: parts.store, deliverer: deliverer, pages: parts.pages,
-        messages: parts.messages, signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
-        crossSite: crossSite, urls: urls, immediateBudget: config.delivery.immediateBudget,
-        maxBodySize: config.http.maxBodySize, console: console
+        forms: parts.forms,
+        alvaria: alvaria,
+        store: parts.store,
+        deliverer: deliverer,
+        pages: parts.pages,
+        messages: parts.messages,
+        signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
+        crossSite: crossSite,
+        urls: urls,
+        immediateBudget: config.delivery.immediateBudget,
+        maxBodySize: config.http.maxBodySize,
+        console: console
     ).addRoutes(to: root)
 
     return Application(
@@ -100,7 +112,10 @@ public func buildApplication(
 
 /// The in-process simulator of demo mode; tells the client where it listens once bound.
 private func demoSimulator(
-    _ configuration: SimulatorConfiguration, state: SimulatorState, endpoints: AlvariaEndpoints, logger: Logger
+    _ configuration: SimulatorConfiguration,
+    state: SimulatorState,
+    endpoints: AlvariaEndpoints,
+    logger: Logger
 ) -> some Service {
     var simulatorLogger = logger
     simulatorLogger[metadataKey: "component"] = "simulator"

@@ -37,7 +37,10 @@ struct Serve: AsyncParsableCommand {
                 let port = channel.localAddress?.port ?? appConfig.http.port
                 logger.notice(
                     "Serving",
-                    metadata: ["http.url": "http://\(appConfig.http.host):\(port)\(appConfig.http.basePath)/", "http.publicURL": "\(appConfig.http.absoluteURL("/"))"]
+                    metadata: [
+                        "http.url": "http://\(appConfig.http.host):\(port)\(appConfig.http.basePath)/",
+                        "http.publicURL": "\(appConfig.http.absoluteURL("/"))",
+                    ]
                 )
             }
             try await app.runService()

@@ -15,7 +15,8 @@ struct DisposableAppAPITests {
         try await withSimulator { client in
             let token = try await client.token()
             let sessionId = try await client.createDialog(content: #"{"firstName":"Ana"}"#)
-            try await client.execute(uri: "\(apiPath)/context?sessionId=\(sessionId)", method: .get, headers: client.apiHeaders(token: token)) { response in
+            try await client.execute(uri: "\(apiPath)/context?sessionId=\(sessionId)", method: .get, headers: client.apiHeaders(token: token)) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json")
                 let context = try JSONDecoder().decode(DisposableAppContext.self, from: Data(buffer: response.body))
@@ -60,12 +61,19 @@ struct DisposableAppAPITests {
         }
     }
 
-    @Test("answers 406 unless JSON or XML is acceptable", arguments: [("text/html", true), ("application/json", false), ("application/xml", false), ("*/*", false)])
+    @Test(
+        "answers 406 unless JSON or XML is acceptable",
+        arguments: [("text/html", true), ("application/json", false), ("application/xml", false), ("*/*", false)]
+    )
     func notAcceptable(accept: String, refused: Bool) async throws {
         try await withSimulator { client in
             let token = try await client.token()
             let sessionId = try await client.createDialog(content: "x")
-            try await client.execute(uri: "\(apiPath)/context?sessionId=\(sessionId)", method: .get, headers: client.apiHeaders(token: token, accept: accept)) { response in
+            try await client.execute(
+                uri: "\(apiPath)/context?sessionId=\(sessionId)",
+                method: .get,
+                headers: client.apiHeaders(token: token, accept: accept)
+            ) { response in
                 #expect((response.status == .notAcceptable) == refused)
             }
         }
@@ -101,7 +109,12 @@ struct DisposableAppAPITests {
                 #expect($0.status == .notFound)
             }
             let outcome = ByteBuffer(string: #"{"kind":"cxp#disposableAppOutcome","variables":[]}"#)
-            try await client.execute(uri: "\(apiPath)/outcome?sessionId=\(sessionId)", method: .post, headers: client.apiHeaders(token: token), body: outcome) {
+            try await client.execute(
+                uri: "\(apiPath)/outcome?sessionId=\(sessionId)",
+                method: .post,
+                headers: client.apiHeaders(token: token),
+                body: outcome
+            ) {
                 #expect($0.status == .notFound)
             }
         }
@@ -115,7 +128,12 @@ struct DisposableAppAPITests {
             let fixture = try Data(contentsOf: fixtureURL("outcome-request.json"))
             var headers = client.apiHeaders(token: token)
             headers[.contentType] = "application/json"
-            try await client.execute(uri: "\(apiPath)/outcome?sessionId=\(sessionId)", method: .post, headers: headers, body: ByteBuffer(bytes: fixture)) {
+            try await client.execute(
+                uri: "\(apiPath)/outcome?sessionId=\(sessionId)",
+                method: .post,
+                headers: headers,
+                body: ByteBuffer(bytes: fixture)
+            ) {
                 #expect($0.status == .noContent)
             }
             try await client.execute(uri: "/simulator/dialogs/\(sessionId)", method: .get) { response in
@@ -138,7 +156,12 @@ struct DisposableAppAPITests {
         try await withSimulator { client in
             let token = try await client.token()
             let sessionId = try await client.createDialog(content: "x")
-            try await client.execute(uri: "\(apiPath)/outcome?sessionId=\(sessionId)", method: .post, headers: client.apiHeaders(token: token), body: ByteBuffer(string: body)) { response in
+            try await client.execute(
+                uri: "\(apiPath)/outcome?sessionId=\(sessionId)",
+                method: .post,
+                headers: client.apiHeaders(token: token),
+                body: ByteBuffer(string: body)
+            ) { response in
                 #expect(response.status == .badRequest)
                 let error = try errorResponse(response)
                 #expect(error.code == 400)
@@ -160,8 +183,14 @@ struct DisposableAppAPITests {
             #expect(statuses == [.internalServerError, .internalServerError, .ok])
             let outcome = ByteBuffer(string: #"{"kind":"cxp#disposableAppOutcome","variables":[]}"#)
             let outcomeURI = "\(apiPath)/outcome?sessionId=\(sessionId)"
-            #expect(try await client.execute(uri: outcomeURI, method: .post, headers: client.apiHeaders(token: token), body: outcome) { $0.status } == .internalServerError)
-            #expect(try await client.execute(uri: outcomeURI, method: .post, headers: client.apiHeaders(token: token), body: outcome) { $0.status } == .noContent)
+            #expect(
+                try await client.execute(uri: outcomeURI, method: .post, headers: client.apiHeaders(token: token), body: outcome) { $0.status }
+                    == .internalServerError
+            )
+            #expect(
+                try await client.execute(uri: outcomeURI, method: .post, headers: client.apiHeaders(token: token), body: outcome) { $0.status }
+                    == .noContent
+            )
         }
     }
 

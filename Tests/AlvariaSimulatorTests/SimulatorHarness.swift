@@ -25,7 +25,8 @@ extension TestClientProtocol {
     /// A token from the simulator's token service, with the demo credentials.
     func token(scope: String = "customerexperienceapi.disposableapp") async throws -> String {
         try await execute(
-            uri: "/tokenservice/oauth2/access_token", method: .post,
+            uri: "/tokenservice/oauth2/access_token",
+            method: .post,
             headers: [.authorization: demoBasic, .contentType: "application/x-www-form-urlencoded"],
             body: ByteBuffer(string: "grant_type=client_credentials&scope=\(scope)&realm=demo")
         ) { response in
@@ -38,7 +39,9 @@ extension TestClientProtocol {
         var json: [String: String] = ["content": content]
         json["sessionId"] = sessionId
         return try await execute(
-            uri: "/simulator/dialogs", method: .post, headers: [.contentType: "application/json"],
+            uri: "/simulator/dialogs",
+            method: .post,
+            headers: [.contentType: "application/json"],
             body: ByteBuffer(bytes: try JSONEncoder().encode(json))
         ) { response in
             guard response.status == .created else { throw HTTPError(response.status) }
@@ -49,7 +52,9 @@ extension TestClientProtocol {
 
     func setFaults(_ json: String) async throws {
         try await execute(
-            uri: "/simulator/faults", method: .post, headers: [.contentType: "application/json"],
+            uri: "/simulator/faults",
+            method: .post,
+            headers: [.contentType: "application/json"],
             body: ByteBuffer(string: json)
         ) { response in
             guard response.status == .ok else { throw HTTPError(response.status) }

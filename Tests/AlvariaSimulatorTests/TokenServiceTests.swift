@@ -10,14 +10,18 @@ import Testing
 @Suite("The simulator's token service")
 struct TokenServiceTests {
     private func requestToken(
-        _ client: any TestClientProtocol, authorization: String? = demoBasic,
+        _ client: any TestClientProtocol,
+        authorization: String? = demoBasic,
         contentType: String = "application/x-www-form-urlencoded",
         body: String = "grant_type=client_credentials&scope=customerexperienceapi.disposableapp&realm=demo"
     ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: contentType]
         if let authorization { headers[.authorization] = authorization }
         return try await client.execute(
-            uri: "/tokenservice/oauth2/access_token", method: .post, headers: headers, body: ByteBuffer(string: body)
+            uri: "/tokenservice/oauth2/access_token",
+            method: .post,
+            headers: headers,
+            body: ByteBuffer(string: body)
         ) { $0 }
     }
 
@@ -80,7 +84,9 @@ struct TokenServiceTests {
     func wholeScope() async throws {
         try await withSimulator { client in
             let response = try await requestToken(
-                client, body: "grant_type=client_credentials&scope=customerexperienceapi&realm=demo")
+                client,
+                body: "grant_type=client_credentials&scope=customerexperienceapi&realm=demo"
+            )
             #expect(response.status == .ok)
         }
     }

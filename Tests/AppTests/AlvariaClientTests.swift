@@ -1,7 +1,8 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import Testing
+
+@testable import App
 
 @Suite("The Alvaria client against the simulator over HTTP")
 struct AlvariaClientTests {
@@ -92,7 +93,10 @@ struct AlvariaClientTests {
                 let error = await #expect(throws: AlvariaError.self) {
                     _ = try await client.context(for: SessionID("unknown")!, logger: quietLogger)
                 }
-                guard case .dialogNotFound(let body)? = error else { Issue.record("got \(String(describing: error))"); return }
+                guard case .dialogNotFound(let body)? = error else {
+                    Issue.record("got \(String(describing: error))")
+                    return
+                }
                 #expect(body?.code == 404)
                 #expect(error?.isRetryable == false)
             }
@@ -107,7 +111,10 @@ struct AlvariaClientTests {
                 let error = await #expect(throws: AlvariaError.self) {
                     try await client.postOutcome([OutcomeVariable(id: "", value: "x")], for: sessionId, logger: quietLogger)
                 }
-                guard case .badRequest(let body)? = error else { Issue.record("got \(String(describing: error))"); return }
+                guard case .badRequest(let body)? = error else {
+                    Issue.record("got \(String(describing: error))")
+                    return
+                }
                 #expect(body?.errors?.first?.reason == "required")
                 #expect(error?.reason.contains("400") == true)
             }
@@ -123,7 +130,10 @@ struct AlvariaClientTests {
                 let error = await #expect(throws: AlvariaError.self) {
                     try await client.postOutcome([OutcomeVariable(id: "a", value: "b")], for: sessionId, logger: quietLogger)
                 }
-                guard case .serverError(500, _)? = error else { Issue.record("got \(String(describing: error))"); return }
+                guard case .serverError(500, _)? = error else {
+                    Issue.record("got \(String(describing: error))")
+                    return
+                }
                 #expect(error?.isRetryable == true)
             }
             let received = try simulator.outcomes(sessionId)
@@ -166,7 +176,10 @@ struct AlvariaClientTests {
                 let error = await #expect(throws: AlvariaError.self) {
                     _ = try await client.context(for: sessionId, logger: quietLogger)
                 }
-                guard case .transport? = error else { Issue.record("got \(String(describing: error))"); return }
+                guard case .transport? = error else {
+                    Issue.record("got \(String(describing: error))")
+                    return
+                }
                 #expect(error?.isRetryable == true)
             }
         }

@@ -1,7 +1,8 @@
-@testable import App
 import Configuration
 import Foundation
 import Testing
+
+@testable import App
 
 @Suite("Configuration")
 struct ConfigurationTests {
@@ -60,8 +61,10 @@ struct ConfigurationTests {
     @Test("reports every missing live credential, one line per key")
     func missingLiveCredentials() async {
         let lines = await problems(["ALVARIA_MODE": "live"])
-        for key in ["alvaria.orgId (ALVARIA_ORG_ID)", "alvaria.clientId (ALVARIA_CLIENT_ID)", "alvaria.clientSecret (ALVARIA_CLIENT_SECRET)",
-                    "alvaria.apiKey (ALVARIA_API_KEY)", "security.secret (SECURITY_SECRET)"] {
+        for key in [
+            "alvaria.orgId (ALVARIA_ORG_ID)", "alvaria.clientId (ALVARIA_CLIENT_ID)", "alvaria.clientSecret (ALVARIA_CLIENT_SECRET)",
+            "alvaria.apiKey (ALVARIA_API_KEY)", "security.secret (SECURITY_SECRET)",
+        ] {
             #expect(lines.contains { $0.contains(key) && $0.contains("missing") }, "\(key)")
         }
         #expect(lines.count == 5)
@@ -72,13 +75,19 @@ struct ConfigurationTests {
         arguments: [
             (["HTTP_PORT": "99999"], "http.port (HTTP_PORT): \"99999\" is not valid; expected an integer from 0 to 65535"),
             (["HTTP_PORT": "eighty"], "http.port (HTTP_PORT): \"eighty\" is not valid"),
-            (["ALVARIA_TOKEN_URL": "not a url"], "alvaria.tokenURL (ALVARIA_TOKEN_URL): \"not a url\" is not valid; expected an absolute http:// or https:// URL"),
+            (
+                ["ALVARIA_TOKEN_URL": "not a url"],
+                "alvaria.tokenURL (ALVARIA_TOKEN_URL): \"not a url\" is not valid; expected an absolute http:// or https:// URL"
+            ),
             (["ALVARIA_API_BASE_URL": "ftp://x/via/v2"], "alvaria.apiBaseURL (ALVARIA_API_BASE_URL): \"ftp://x/via/v2\" is not valid"),
             (["ALVARIA_REGION": "mars"], "alvaria.region (ALVARIA_REGION): \"mars\" is not valid; expected one of us, eu, uk, ca"),
             (["ALVARIA_SCOPE": "admin"], "alvaria.scope (ALVARIA_SCOPE): \"admin\" is not valid"),
             (["ALVARIA_REQUEST_TIMEOUT": "soon"], "alvaria.requestTimeout (ALVARIA_REQUEST_TIMEOUT): \"soon\" is not valid; expected a duration"),
             (["HTTP_BASE_PATH": "forms"], "http.basePath (HTTP_BASE_PATH): \"forms\" is not valid; expected a path like /forms"),
-            (["HTTP_PUBLIC_URL": "https://forms.example.com/forms"], "http.publicURL (HTTP_PUBLIC_URL): \"https://forms.example.com/forms\" has a path"),
+            (
+                ["HTTP_PUBLIC_URL": "https://forms.example.com/forms"],
+                "http.publicURL (HTTP_PUBLIC_URL): \"https://forms.example.com/forms\" has a path"
+            ),
             (["SECURITY_SECRET": "short"], "security.secret (SECURITY_SECRET): is too short"),
             (["DATABASE_URL": "mysql://user:pw@host/db"], "database.url (DATABASE_URL): has an unknown scheme"),
         ]

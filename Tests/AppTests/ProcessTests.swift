@@ -1,7 +1,8 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import Testing
+
+@testable import App
 
 /// The real binary in its own process: start-up checks, the committed demo, crash recovery.
 @Suite("The disposable-app process", .serialized)
@@ -22,9 +23,14 @@ struct ProcessTests {
         let forms = directory.appendingPathComponent("forms")
         try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
         try "id: broken\ntitle: Broken\nfields:\n  - name: street\n    type: txt\n".write(
-            to: forms.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+            to: forms.appendingPathComponent("broken.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
         let app = try SpawnedApp.launch(
-            environment: ["FORMS_DIRECTORY": forms.path, "HTTP_PORT": "0", "HTTP_PUBLIC_DIRECTORY": packageRoot.appendingPathComponent("Public").path],
+            environment: [
+                "FORMS_DIRECTORY": forms.path, "HTTP_PORT": "0", "HTTP_PUBLIC_DIRECTORY": packageRoot.appendingPathComponent("Public").path,
+            ],
             directory: directory
         )
         #expect(try await app.waitForExit() == 78)
@@ -56,7 +62,9 @@ struct ProcessTests {
             let token = try #require(TestApp.token(in: form.text))
             let sessionId = String(link.dropFirst("/?sessionId=".count))
             let submitted = try await http.post(
-                "/f/consent-capture?sessionId=\(sessionId)", [("_token", token), ("fullName", "Ana Demo"), ("channel", "email"), ("consent", "true")])
+                "/f/consent-capture?sessionId=\(sessionId)",
+                [("_token", token), ("fullName", "Ana Demo"), ("channel", "email"), ("consent", "true")]
+            )
             #expect(submitted.status == 303)
             let after = try await http.get("/")
             #expect(after.text.contains("consentStatus"))
@@ -81,7 +89,9 @@ struct ProcessTests {
                 let form = try await http.get("/f/consent-capture?sessionId=\(sessionId.rawValue)")
                 let token = try #require(TestApp.token(in: form.text))
                 let submitted = try await http.post(
-                    "/f/consent-capture?sessionId=\(sessionId.rawValue)", [("_token", token), ("fullName", "Ana"), ("channel", "sms"), ("consent", "true")])
+                    "/f/consent-capture?sessionId=\(sessionId.rawValue)",
+                    [("_token", token), ("fullName", "Ana"), ("channel", "sms"), ("consent", "true")]
+                )
                 #expect(submitted.status == 303)
             }
             first.kill9()

@@ -1,7 +1,8 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import Testing
+
+@testable import App
 
 @Suite("The token provider")
 struct TokenProviderTests {

@@ -1,9 +1,9 @@
 public import AlvariaModels
 public import AsyncHTTPClient
-import NIOHTTP1
 import Foundation
 public import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The Disposable App API of Alvaria's CX API v2: get a session's context, post its outcome.
 ///
@@ -57,11 +57,16 @@ public struct AlvariaClient: Sendable {
     }
 
     private func call(
-        _ method: HTTPMethod, _ resource: String, sessionId: SessionID, body: Data?, logger: Logger
+        _ method: HTTPMethod,
+        _ resource: String,
+        sessionId: SessionID,
+        body: Data?,
+        logger: Logger
     ) async throws(AlvariaError) -> Data {
         let base = await endpoints.resolved().apiBaseURL.absoluteString
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        let url = "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(resource)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
+        let url =
+            "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(resource)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
         let started = ContinuousClock.now
         var token = try await tokens.accessToken()
         var (status, data) = try await send(method, url, token: token, body: body)

@@ -28,7 +28,13 @@ extension AppConfig {
             do {
                 providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(path), secretsSpecifier: .all))
             } catch {
-                problems.append(ConfigProblem(key: "--secrets-file", environmentVariable: "SECRETS_FILE", message: "cannot read \(path): expected a file of KEY=value lines"))
+                problems.append(
+                    ConfigProblem(
+                        key: "--secrets-file",
+                        environmentVariable: "SECRETS_FILE",
+                        message: "cannot read \(path): expected a file of KEY=value lines"
+                    )
+                )
             }
         }
 
@@ -44,7 +50,13 @@ extension AppConfig {
             }
             providers.append(file)
         } catch {
-            problems.append(ConfigProblem(key: "--config", environmentVariable: "CONFIG_FILE", message: "cannot read \(path): \(Self.describe(error)); expected a YAML mapping"))
+            problems.append(
+                ConfigProblem(
+                    key: "--config",
+                    environmentVariable: "CONFIG_FILE",
+                    message: "cannot read \(path): \(Self.describe(error)); expected a YAML mapping"
+                )
+            )
         }
 
         let config: AppConfig

@@ -81,7 +81,8 @@ public struct HTTPSettings: Sendable {
             publicURL = values.url("http.publicURL", value: text, originOnly: true) ?? URL(string: "http://127.0.0.1")!
         } else {
             let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-            publicURL = URL(string: "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)")
+            publicURL =
+                URL(string: "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)")
                 ?? URL(string: "http://127.0.0.1")!
         }
         trustedProxies = values.list("http.trustedProxies", default: ["127.0.0.0/8", "::1/128"])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every URL the pages link to, under `http.basePath`: the one place that knows the route layout.
 struct AppURLs: Sendable {
     let basePath: String
@@ -29,5 +31,3 @@ struct AppURLs: Sendable {
 extension CharacterSet {
     static let urlUnreservedSet = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
 }
-
-import Foundation

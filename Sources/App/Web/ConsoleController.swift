@@ -1,6 +1,6 @@
 import AlvariaSimulator
-import Foundation
 import Forms
+import Foundation
 import Hummingbird
 
 /// Demo mode's console at `GET {basePath}/`: plays the CX script's part — start a dialog with some

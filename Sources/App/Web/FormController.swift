@@ -1,6 +1,6 @@
 import AlvariaModels
-import Foundation
 import Forms
+import Foundation
 import Hummingbird
 import Logging
 
@@ -82,20 +82,39 @@ struct FormController: Sendable {
             return status(.notFound, request)
         }
         let language = messages.negotiate(
-            query: request.uri.queryParameters["lang"].map(String.init), context: formContext.language,
+            query: request.uri.queryParameters["lang"].map(String.init),
+            context: formContext.language,
             acceptLanguage: request.headers[.acceptLanguage]
         )
         let localized = form.localized(to: language)
-        return renderForm(localized, sessionId: sessionId, values: localized.prefilledValues(from: formContext), errors: [], context: formContext, language: language)
+        return renderForm(
+            localized,
+            sessionId: sessionId,
+            values: localized.prefilledValues(from: formContext),
+            errors: [],
+            context: formContext,
+            language: language
+        )
     }
 
     private func renderForm(
-        _ form: FormDefinition, sessionId: SessionID, values: FormValues, errors: [FieldError], context: FormContext?, language: String
+        _ form: FormDefinition,
+        sessionId: SessionID,
+        values: FormValues,
+        errors: [FieldError],
+        context: FormContext?,
+        language: String
     ) -> Response {
         let page = FormPage(
-            form: form, values: values, errors: errors, introHTML: context.flatMap { form.renderIntro(context: $0) },
-            language: language, messages: messages, action: urls.form(form.id, sessionId: sessionId.rawValue),
-            token: signer.token(sessionId: sessionId.rawValue, formId: form.id), stylesheet: urls.stylesheet
+            form: form,
+            values: values,
+            errors: errors,
+            introHTML: context.flatMap { form.renderIntro(context: $0) },
+            language: language,
+            messages: messages,
+            action: urls.form(form.id, sessionId: sessionId.rawValue),
+            token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+            stylesheet: urls.stylesheet
         )
         return pages.render(page, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -143,8 +162,12 @@ struct FormController: Sendable {
                 // The intro may quote the context: fetch it again, but a failure must not cost the person their answers.
                 let formContext = try? await alvaria.context(for: sessionId, logger: logger).content
                 return renderForm(
-                    localized, sessionId: sessionId, values: validation.values, errors: validation.errors,
-                    context: formContext.map(FormContext.init(content:)), language: language
+                    localized,
+                    sessionId: sessionId,
+                    values: validation.values,
+                    errors: validation.errors,
+                    context: formContext.map(FormContext.init(content:)),
+                    language: language
                 )
             }
             variables = form.outcomeVariables(for: validation.values, submittedAt: submittedAt)
@@ -153,7 +176,11 @@ struct FormController: Sendable {
         let entry: OutboxEntry
         do {
             let outcome = NewOutcome(
-                sessionId: sessionId.rawValue, formId: formId, kind: declined ? .declined : .submitted, variables: variables, createdAt: submittedAt
+                sessionId: sessionId.rawValue,
+                formId: formId,
+                kind: declined ? .declined : .submitted,
+                variables: variables,
+                createdAt: submittedAt
             )
             switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(Deliverer.claimLease.inSeconds)) {
             case .stored(let stored): entry = stored
@@ -167,7 +194,10 @@ struct FormController: Sendable {
         if await deliverer.deliverNow(entry, budget: immediateBudget, logger: logger).dialogEnded {
             return status(.expired, request, language: language)
         }
-        return Response(status: .seeOther, headers: [.location: urls.done(formId, sessionId: sessionId.rawValue, language: language, declined: declined)])
+        return Response(
+            status: .seeOther,
+            headers: [.location: urls.done(formId, sessionId: sessionId.rawValue, language: language, declined: declined)]
+        )
     }
 
     // MARK: - Helpers
@@ -177,11 +207,19 @@ struct FormController: Sendable {
     }
 
     private func status(
-        _ page: StatusPage, _ request: Request, language: String? = nil, actionURL: String? = nil, httpStatus: HTTPResponse.Status? = nil
+        _ page: StatusPage,
+        _ request: Request,
+        language: String? = nil,
+        actionURL: String? = nil,
+        httpStatus: HTTPResponse.Status? = nil
     ) -> Response {
-        let language = language ?? messages.negotiate(
-            query: request.uri.queryParameters["lang"].map(String.init), context: nil, acceptLanguage: request.headers[.acceptLanguage]
-        )
+        let language =
+            language
+            ?? messages.negotiate(
+                query: request.uri.queryParameters["lang"].map(String.init),
+                context: nil,
+                acceptLanguage: request.headers[.acceptLanguage]
+            )
         return pages.render(
             MessagePage(page, language: language, messages: messages, stylesheet: urls.stylesheet, actionURL: actionURL),
             status: httpStatus ?? HTTPResponse.Status(code: page.status)

@@ -8,7 +8,11 @@ struct HealthController: Sendable {
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: "ok\n"))
+            )
         }
         group.get("readyz") { _, _ in
             do {

@@ -6,11 +6,15 @@ import Yams
 /// and a key missing in English is a start-up error.
 struct MessageCatalog: Sendable {
     /// Every key the app uses; checked against the English catalogue at start-up.
-    static let requiredKeys: [String] = [
-        "language", "dir", "form.optional", "form.errorSummaryTitle", "form.errorPrefix", "form.choose",
-        "form.sessionNote",
-    ] + ["required", "tooShort", "tooLong", "patternMismatch", "invalidEmail", "invalidURL", "invalidTelephone",
-         "invalidNumber", "belowMinimum", "aboveMaximum", "stepMismatch", "invalidDate", "invalidTime", "notAnOption"].map { "field.\($0)" }
+    static let requiredKeys: [String] =
+        [
+            "language", "dir", "form.optional", "form.errorSummaryTitle", "form.errorPrefix", "form.choose",
+            "form.sessionNote",
+        ]
+        + [
+            "required", "tooShort", "tooLong", "patternMismatch", "invalidEmail", "invalidURL", "invalidTelephone",
+            "invalidNumber", "belowMinimum", "aboveMaximum", "stepMismatch", "invalidDate", "invalidTime", "notAnOption",
+        ].map { "field.\($0)" }
         + StatusPage.allCases.flatMap { ["page.\($0.rawValue).title", "page.\($0.rawValue).message"] }
         + ["page.pageExpired.action", "page.unavailable.action"]
 

@@ -1,6 +1,5 @@
 import AlvariaModels
 import AlvariaSimulator
-@testable import App
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -10,6 +9,8 @@ import Logging
 import NIOCore
 import Synchronization
 import Testing
+
+@testable import App
 
 /// A simulator on a real loopback port plus helpers to drive its control API over HTTP.
 struct LiveSimulator: Sendable {
@@ -42,7 +43,9 @@ struct LiveSimulator: Sendable {
         var json: [String: String] = ["content": content]
         json["sessionId"] = sessionId
         let id = try await client.execute(
-            uri: "/simulator/dialogs", method: .post, headers: [.contentType: "application/json"],
+            uri: "/simulator/dialogs",
+            method: .post,
+            headers: [.contentType: "application/json"],
             body: ByteBuffer(bytes: try JSONEncoder().encode(json))
         ) { response in
             (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])?["sessionId"] ?? ""
@@ -52,7 +55,10 @@ struct LiveSimulator: Sendable {
 
     func setFaults(_ json: String) async throws {
         try await client.execute(
-            uri: "/simulator/faults", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json)
+            uri: "/simulator/faults",
+            method: .post,
+            headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: json)
         ) { #expect($0.status == .ok) }
     }
 
@@ -108,7 +114,11 @@ func withAlvariaClient<Value: Sendable>(
         now: now
     )
     let client = AlvariaClient(
-        httpClient: http, tokens: tokens, endpoints: simulator.endpoints, orgId: "demo", apiKey: "demo-key",
+        httpClient: http,
+        tokens: tokens,
+        endpoints: simulator.endpoints,
+        orgId: "demo",
+        apiKey: "demo-key",
         requestTimeout: requestTimeout
     )
     do {

@@ -1,12 +1,13 @@
 import AlvariaModels
 import AlvariaSimulator
-@testable import App
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import App
 
 /// The package root, for the committed forms, Public/ and the built binary.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -63,14 +64,22 @@ struct TestApp: Sendable {
     }
 
     /// Posts a urlencoded form as a same-origin browser page would.
-    func post(_ uri: String, _ fields: [(String, String)], headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) async throws -> TestResponse {
+    func post(
+        _ uri: String,
+        _ fields: [(String, String)],
+        headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]
+    ) async throws -> TestResponse {
         var headers = headers
         headers[.contentType] = "application/x-www-form-urlencoded"
         return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: Self.encode(fields))) { $0 }
     }
 
     /// Opens the form, then posts `fields` with the token the page carried.
-    func submit(_ uri: String, _ fields: [(String, String)], headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) async throws -> TestResponse {
+    func submit(
+        _ uri: String,
+        _ fields: [(String, String)],
+        headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]
+    ) async throws -> TestResponse {
         let page = try await get(uri)
         #expect(page.status == .ok)
         let token = try #require(Self.token(in: page.text))
@@ -79,8 +88,10 @@ struct TestApp: Sendable {
 
     static func encode(_ fields: [(String, String)]) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return fields.map { "\($0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-            .joined(separator: "&")
+        return fields.map {
+            "\($0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }
+        .joined(separator: "&")
     }
 
     static func token(in html: String) -> String? {

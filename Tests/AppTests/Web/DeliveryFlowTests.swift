@@ -1,7 +1,8 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import Testing
+
+@testable import App
 
 /// The person's answers are safe once stored: Alvaria being slow or failing never loses or doubles them.
 @Suite("Delivery from the submit path")
@@ -12,7 +13,9 @@ struct DeliveryFlowTests {
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
             try await app.simulator.setFaults(#"{"failNextOutcome": 3}"#)
             let response = try await app.submit(
-                "/f/consent-capture?sessionId=\(sessionId.rawValue)", [("fullName", "Ana"), ("channel", "sms"), ("consent", "true")])
+                "/f/consent-capture?sessionId=\(sessionId.rawValue)",
+                [("fullName", "Ana"), ("channel", "sms"), ("consent", "true")]
+            )
             #expect(response.status == .seeOther, "the person sees the confirmation: the answers are stored")
             let outcomes = try await app.simulator.waitForOutcomes(sessionId)
             #expect(outcomes.count == 1)

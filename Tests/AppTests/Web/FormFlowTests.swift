@@ -1,10 +1,11 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import App
 
 /// The whole path a person takes, over real HTTP, against the simulator and a real SQLite file.
 @Suite("The form flow, end to end")
@@ -29,8 +30,10 @@ struct FormFlowTests {
 
             let response = try await app.submit(
                 "/f/address-update?sessionId=\(sessionId.rawValue)",
-                [("street", " 5 New Street "), ("postalCode", "1100-002"), ("city", "Porto"), ("country", "ES"),
-                 ("movingDate", "2026-12-01"), ("phone", ""), ("email", "ana@example.com"), ("customerId", "C-7"), ("_action", "submit")]
+                [
+                    ("street", " 5 New Street "), ("postalCode", "1100-002"), ("city", "Porto"), ("country", "ES"),
+                    ("movingDate", "2026-12-01"), ("phone", ""), ("email", "ana@example.com"), ("customerId", "C-7"), ("_action", "submit"),
+                ]
             )
             #expect(response.status == .seeOther)
             let location = try #require(response.headers[.location])
@@ -42,8 +45,16 @@ struct FormFlowTests {
             let received = try await app.simulator.waitForOutcomes(sessionId)
             #expect(received.count == 1)
             let variables = try #require(received.first)
-            #expect(variables.dropLast().map(\.id) == ["newStreet", "newPostalCode", "newCity", "newCountry", "movingDate", "phone", "email", "customerId", "formStatus"])
-            #expect(variables.dropLast().map(\.value) == ["5 New Street", "1100-002", "Porto", "ES", "2026-12-01", "", "ana@example.com", "C-7", "completed"])
+            #expect(
+                variables.dropLast().map(\.id) == [
+                    "newStreet", "newPostalCode", "newCity", "newCountry", "movingDate", "phone", "email", "customerId", "formStatus",
+                ]
+            )
+            #expect(
+                variables.dropLast().map(\.value) == [
+                    "5 New Street", "1100-002", "Porto", "ES", "2026-12-01", "", "ana@example.com", "C-7", "completed",
+                ]
+            )
             #expect(variables.last?.id == "submittedAt")
             #expect(Self.isTimestamp(variables.last?.value ?? ""))
         }
@@ -59,16 +70,22 @@ struct FormFlowTests {
             #expect(page.text.contains("Muy satisfecho"))
             let response = try await app.submit(
                 "/f/satisfaction-survey?sessionId=\(sessionId.rawValue)",
-                [("rating", "4"), ("topics", "technical"), ("topics", "billing"), ("recommend", "9"), ("comment", "Line one\nline two"),
-                 ("callbackTime", "09:30"), ("website", ""), ("channel", "tampered"), ("_lang", "es")]
+                [
+                    ("rating", "4"), ("topics", "technical"), ("topics", "billing"), ("recommend", "9"), ("comment", "Line one\nline two"),
+                    ("callbackTime", "09:30"), ("website", ""), ("channel", "tampered"), ("_lang", "es"),
+                ]
             )
             #expect(response.status == .seeOther)
             let done = try await app.get(try #require(response.headers[.location]))
             #expect(done.text.contains("Gracias"))
             let variables = try #require(try await app.simulator.waitForOutcomes(sessionId).first)
             let pairs = variables.dropLast().map { "\($0.id)=\($0.value)" }
-            #expect(pairs == ["csatScore=4", "csatTopics=billing,technical", "npsScore=9", "csatComment=Line one\nline two", "callbackTime=09:30",
-                              "customerWebsite=", "surveyChannel=sms", "formStatus=completed", "surveyVersion=3"])
+            #expect(
+                pairs == [
+                    "csatScore=4", "csatTopics=billing,technical", "npsScore=9", "csatComment=Line one\nline two", "callbackTime=09:30",
+                    "customerWebsite=", "surveyChannel=sms", "formStatus=completed", "surveyVersion=3",
+                ]
+            )
             #expect(variables.last?.id == "surveyAnsweredAt")
         }
     }
@@ -94,10 +111,16 @@ struct FormFlowTests {
             let page = try await app.get("/f/consent-capture?sessionId=\(sessionId.rawValue)")
             #expect(page.text.contains(#"value="Ana García""#))
             let response = try await app.submit(
-                "/f/consent-capture?sessionId=\(sessionId.rawValue)", [("fullName", "Ana García"), ("channel", "sms"), ("consent", "true")])
+                "/f/consent-capture?sessionId=\(sessionId.rawValue)",
+                [("fullName", "Ana García"), ("channel", "sms"), ("consent", "true")]
+            )
             #expect(response.status == .seeOther)
             let variables = try #require(try await app.simulator.waitForOutcomes(sessionId).first)
-            #expect(variables.dropLast().map { "\($0.id)=\($0.value)" } == ["consentName=Ana García", "consentChannel=sms", "consentGiven=true", "consentStatus=given"])
+            #expect(
+                variables.dropLast().map { "\($0.id)=\($0.value)" } == [
+                    "consentName=Ana García", "consentChannel=sms", "consentGiven=true", "consentStatus=given",
+                ]
+            )
         }
     }
 

@@ -1,10 +1,11 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import App
 
 /// Each situation of DESIGN.md's table answers with its status and its page, never a stack
 /// trace or an upstream body.
@@ -93,7 +94,8 @@ struct StatusPageTests {
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<8 {
                     group.addTask {
-                        try await app.post(uri, [("_token", token), ("fullName", "Person \(index)"), ("channel", "email"), ("consent", "true")]).status
+                        try await app.post(uri, [("_token", token), ("fullName", "Person \(index)"), ("channel", "email"), ("consent", "true")])
+                            .status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }

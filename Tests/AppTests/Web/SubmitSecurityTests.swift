@@ -1,10 +1,11 @@
 import AlvariaModels
-@testable import App
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import App
 
 /// Only pages this server rendered, for this session and form, recently, from its own origin,
 /// may submit; everything else is 403 "page expired" and delivers nothing.
@@ -78,7 +79,10 @@ struct SubmitSecurityTests {
         try await TestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             let response = try await app.submit(
-                "/f/consent-capture?sessionId=\(sessionId.rawValue)", fields, headers: [HTTPField.Name("Origin")!: "null"])
+                "/f/consent-capture?sessionId=\(sessionId.rawValue)",
+                fields,
+                headers: [HTTPField.Name("Origin")!: "null"]
+            )
             #expect(response.status == .seeOther)
         }
     }

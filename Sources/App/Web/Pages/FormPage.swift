@@ -64,8 +64,15 @@ struct FieldView: Sendable {
 extension FormPage {
     /// Builds the page for a (localised) form with the values to show and the errors to explain.
     init(
-        form: FormDefinition, values: FormValues, errors: [FieldError], introHTML: String?,
-        language: String, messages: MessageCatalog, action: String, token: String, stylesheet: String
+        form: FormDefinition,
+        values: FormValues,
+        errors: [FieldError],
+        introHTML: String?,
+        language: String,
+        messages: MessageCatalog,
+        action: String,
+        token: String,
+        stylesheet: String
     ) {
         let errorPrefix = messages.text("form.errorPrefix", language)
         let title = errors.isEmpty ? form.title : "\(errorPrefix) \(form.title)"
@@ -79,19 +86,28 @@ extension FormPage {
         let problems = Dictionary(errors.map { ($0.field, $0.problem) }, uniquingKeysWith: { first, _ in first })
         let fieldViews = form.fields.filter { !$0.hasFixedValue }.map { field in
             FieldView(
-                field: field, values: values[field.name], problem: problems[field.name].map { Self.message(for: $0, language, messages) },
-                language: language, messages: messages
+                field: field,
+                values: values[field.name],
+                problem: problems[field.name].map { Self.message(for: $0, language, messages) },
+                language: language,
+                messages: messages
             )
         }
         fields = fieldViews
         self.errors = form.fields.compactMap { field in
             guard let problem = problems[field.name], let view = fieldViews.first(where: { $0.name == field.name }) else { return nil }
             let target = view.isGroup ? view.options.first?.id ?? view.id : view.id
-            return SummaryItem(target: target, text: "\(field.label): \(Self.message(for: problem, language, messages))")
+            return SummaryItem(target: target, text: Self.summaryLine(label: field.label, message: Self.message(for: problem, language, messages)))
         }
         hasErrors = !errors.isEmpty
         submitLabel = form.submitLabel
         declineLabel = form.decline?.label
+    }
+
+    /// "Full name: This field is required." — but "How should we contact you? This field is required."
+    static func summaryLine(label: String, message: String) -> String {
+        let endsWithPunctuation = label.last.map { "?!.:…".contains($0) } ?? false
+        return endsWithPunctuation ? "\(label) \(message)" : "\(label): \(message)"
     }
 
     static func message(for problem: FieldProblem, _ language: String, _ messages: MessageCatalog) -> String {

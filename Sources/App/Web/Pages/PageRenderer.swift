@@ -41,7 +41,11 @@ struct PageRenderer: Sendable {
     func render(_ page: some PageModel, status: HTTPResponse.Status = .ok) -> Response {
         guard let html = library.render(page, withTemplate: type(of: page).template) else {
             // Only reachable if a template vanished after the start-up check.
-            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Internal error\n")))
+            return Response(
+                status: .internalServerError,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "Internal error\n"))
+            )
         }
         return Response(
             status: status,
