@@ -12,7 +12,8 @@ public import Foundation
 ///   `alvaria.scope`, `alvaria.connectTimeout`, `alvaria.requestTimeout`
 /// - `security.secret`*, `security.formTokenLifetime`
 /// - `database.url`*, `forms.directory`
-/// - `delivery.immediateBudget`, `delivery.backoffBase`, `delivery.backoffCap`, `delivery.maxAge`
+/// - `delivery.immediateBudget`, `delivery.backoffBase`, `delivery.backoffCap`, `delivery.maxAge`,
+///   `delivery.claimLease`, `retention.deliveredValues`, `http.shutdownGracePeriod`, `database.poolSize`
 /// - `simulator.host`, `simulator.port`, `simulator.tokenLifetime` (demo mode's in-process simulator)
 /// - `log.level`
 ///
@@ -72,6 +73,8 @@ public struct HTTPSettings: Sendable {
     public var publicDirectory: String
     /// Who may frame the pages (CSP `frame-ancestors`): `'none'`, or the agent desktop's origins.
     public var frameAncestors: String
+    /// On SIGTERM, how long in-flight requests and deliveries get to finish.
+    public var shutdownGracePeriod: Duration
 
     init(_ values: inout ConfigValues) {
         host = values.string("http.host", default: "127.0.0.1")
@@ -89,6 +92,7 @@ public struct HTTPSettings: Sendable {
         maxBodySize = values.int("http.maxBodySize", default: 64 * 1024, range: 1024...(16 * 1024 * 1024))
         publicDirectory = values.string("http.publicDirectory", default: "Public")
         frameAncestors = values.string("security.frameAncestors", default: "'none'")
+        shutdownGracePeriod = values.duration("http.shutdownGracePeriod", default: .seconds(25), minimum: .zero)
         if frameAncestors.contains(";") || frameAncestors.contains(",") {
             values.problem("security.frameAncestors", "\"\(frameAncestors)\" is not valid; expected 'none', 'self' or origins separated by spaces")
         }
@@ -264,12 +268,19 @@ public struct DeliverySettings: Sendable {
     public var backoffCap: Duration
     /// Past this age an undelivered outcome ends as failed.
     public var maxAge: Duration
+    /// How long a deliverer holds an entry while posting it; an instance that dies mid-delivery
+    /// leaves its claim to expire, then another takes the entry over.
+    public var claimLease: Duration
+    /// Delivered outcomes keep their metadata, but their values are erased after this long.
+    public var retainDeliveredValues: Duration
 
     init(_ values: inout ConfigValues) {
         immediateBudget = values.duration("delivery.immediateBudget", default: .seconds(2), minimum: .zero)
         backoffBase = values.duration("delivery.backoffBase", default: .seconds(1), minimum: .milliseconds(10))
         backoffCap = values.duration("delivery.backoffCap", default: .seconds(600), minimum: .milliseconds(10))
         maxAge = values.duration("delivery.maxAge", default: .seconds(3 * 86400), minimum: .seconds(1))
+        claimLease = values.duration("delivery.claimLease", default: .seconds(60), minimum: .seconds(1))
+        retainDeliveredValues = values.duration("retention.deliveredValues", default: .seconds(7 * 86400), minimum: .zero)
         if backoffCap < backoffBase {
             values.problem("delivery.backoffCap", "is shorter than delivery.backoffBase; expected a cap at least as long as the base")
         }

@@ -11,7 +11,7 @@ public import ServiceLifecycle
 /// and before the HTTP server stops taking submits. On graceful shutdown it starts no new
 /// batch, but lets in-flight attempts, submit continuations included, finish.
 ///
-/// Every attempt holds a claim on its entry (``claimLease``), so two deliverers, or a submit and
+/// Every attempt holds a claim on its entry (`delivery.claimLease`), so two deliverers, or a submit and
 /// the loop, never post the same outcome at once. Delivery is still at least once: a crash
 /// between Alvaria's 204 and `markDelivered` posts the outcome again once the claim expires.
 public final class Deliverer: Service, Sendable {
@@ -32,10 +32,10 @@ public final class Deliverer: Service, Sendable {
         }
     }
 
-    /// How long an attempt may hold its entry: well above a request timeout plus a token fetch,
-    /// so a claim never expires under a live attempt, and short enough that a crash delays an
-    /// outcome by about a minute.
-    public static let claimLease: Duration = .seconds(60)
+    /// How long an attempt may hold its entry (`delivery.claimLease`, 60 s by default): well above
+    /// a request timeout plus a token fetch, so a claim never expires under a live attempt, and
+    /// short enough that a crash delays an outcome by about a minute.
+    public var claimLease: Duration { settings.claimLease }
     /// Attempts in flight per pass; also the batch size, so nothing is claimed before it can be worked on.
     static let concurrency = 8
     /// Batches per pass before yielding to the next tick (an outage backlog drains over several ticks).
@@ -126,7 +126,7 @@ public final class Deliverer: Service, Sendable {
                 batch = try await store.claimDue(
                     now: current,
                     limit: Self.concurrency,
-                    claimUntil: current.addingTimeInterval(Self.claimLease.inSeconds)
+                    claimUntil: current.addingTimeInterval(claimLease.inSeconds)
                 )
             } catch {
                 logger.error("Cannot claim due outcomes", metadata: ["outbox.storeError": "\(error)"])

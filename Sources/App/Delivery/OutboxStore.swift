@@ -135,6 +135,19 @@ public protocol OutboxStore: Sendable {
     /// How many entries are in each state; every state is present, zero included.
     func counts() async throws -> [OutboxState: Int]
 
+    // MARK: Operators and retention
+
+    /// Puts a failed or queued entry back in the queue, due at `now`, its claim released
+    /// (`outbox retry ID`). False when there is no such entry or it was delivered.
+    func requeue(id: Int64, now: Date) async throws -> Bool
+    /// Deletes delivered entries delivered before `before`, metadata and all; returns how many
+    /// (`outbox purge --delivered-before`). The session's one-shot mark goes with the row, which
+    /// is harmless for dialogs that old: Alvaria answers 404 for them and the page says "expired".
+    func purgeDelivered(before: Date) async throws -> Int
+    /// Erases the values (not the metadata) of entries delivered before `before`; returns how
+    /// many (the retention job: outcome values are personal data).
+    func eraseDeliveredValues(before: Date) async throws -> Int
+
     /// Readiness: a cheap query that fails when the database is unusable.
     func ping() async throws
 }

@@ -151,6 +151,36 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func requeue(id: Int64, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'queued', next_attempt_at = ?, claimed_until = NULL, failed_at = NULL
+                    WHERE id = ? AND state IN ('queued', 'failed')
+                    """,
+                arguments: [SQLiteTime.millis(now), id]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func purgeDelivered(before: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", arguments: [SQLiteTime.millis(before)])
+            return db.changesCount
+        }
+    }
+
+    public func eraseDeliveredValues(before: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET variables = NULL WHERE state = 'delivered' AND delivered_at < ? AND variables IS NOT NULL",
+                arguments: [SQLiteTime.millis(before)]
+            )
+            return db.changesCount
+        }
+    }
+
     public func ping() async throws {
         // Touches the outbox table, not just the connection: a replaced or emptied file fails here.
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") }

@@ -182,7 +182,7 @@ struct FormController: Sendable {
                 variables: variables,
                 createdAt: submittedAt
             )
-            switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(Deliverer.claimLease.inSeconds)) {
+            switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(deliverer.claimLease.inSeconds)) {
             case .stored(let stored): entry = stored
             case .alreadyConsumed: return status(.alreadyCompleted, request, language: language, httpStatus: .conflict)
             }

@@ -61,7 +61,7 @@ struct DeliveryHarness: Sendable {
     func enqueue(_ sessionId: SessionID, variables: [OutcomeVariable] = DeliveryHarness.variables) async throws -> OutboxEntry {
         try await store.enqueue(
             newOutcome(sessionId.rawValue, variables: variables, createdAt: clock.now),
-            claimedUntil: clock.now.addingTimeInterval(Deliverer.claimLease.inSeconds)
+            claimedUntil: clock.now.addingTimeInterval(deliverer.claimLease.inSeconds)
         ).storedEntry()
     }
 

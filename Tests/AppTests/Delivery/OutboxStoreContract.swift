@@ -32,6 +32,9 @@ struct OutboxStoreContract: Sendable {
         Check(name: "schedules a retry and releases the claim", run: { try await $0.schedulesRetry() }),
         Check(name: "lists entries by state, newest first, and counts them", run: { try await $0.listsAndCounts() }),
         Check(name: "answers a readiness ping", run: { try await $0.pings() }),
+        Check(name: "requeues a failed entry, not a delivered one", run: { try await $0.requeues() }),
+        Check(name: "erases the values of old deliveries and keeps their metadata", run: { try await $0.erasesValues() }),
+        Check(name: "purges old deliveries only", run: { try await $0.purgesDelivered() }),
     ]
 
     private var t0: Date { TestDateClock.start }
@@ -219,5 +222,60 @@ struct OutboxStoreContract: Sendable {
         try await store.ping()
         _ = try await store.enqueue(newOutcome("s-1"), claimedUntil: at(60))
         try await store.ping()
+    }
+
+    func requeues() async throws {
+        let store = try await makeStore()
+        let failed = try await store.enqueue(newOutcome("s-1"), claimedUntil: at(60)).storedEntry()
+        try await store.markFailed(id: failed.id, reason: "404 dialog not found", at: at(1))
+        let delivered = try await store.enqueue(newOutcome("s-2"), claimedUntil: at(60)).storedEntry()
+        try await store.markDelivered(id: delivered.id, at: at(1))
+
+        #expect(try await store.requeue(id: failed.id, now: at(100)))
+        let requeued = try #require(try await store.entry(id: failed.id))
+        #expect(requeued.state == .queued)
+        #expect(requeued.nextAttemptAt == at(100))
+        #expect(requeued.claimedUntil == nil)
+        #expect(requeued.variables == failed.variables)
+        #expect(try await store.claimDue(now: at(100), limit: 10, claimUntil: at(160)).map(\.id) == [failed.id])
+
+        #expect(try await store.requeue(id: delivered.id, now: at(100)) == false)
+        #expect(try await store.entry(id: delivered.id)?.state == .delivered)
+        #expect(try await store.requeue(id: delivered.id + 1000, now: at(100)) == false)
+    }
+
+    func erasesValues() async throws {
+        let store = try await makeStore()
+        let old = try await store.enqueue(newOutcome("s-old"), claimedUntil: at(60)).storedEntry()
+        try await store.markDelivered(id: old.id, at: at(10))
+        let recent = try await store.enqueue(newOutcome("s-recent"), claimedUntil: at(60)).storedEntry()
+        try await store.markDelivered(id: recent.id, at: at(1000))
+        let queued = try await store.enqueue(newOutcome("s-queued"), claimedUntil: at(60)).storedEntry()
+
+        #expect(try await store.eraseDeliveredValues(before: at(500)) == 1)
+        let erased = try #require(try await store.entry(id: old.id))
+        #expect(erased.variables == nil)
+        #expect(erased.state == .delivered)
+        #expect(erased.sessionId == "s-old")
+        #expect(erased.deliveredAt == at(10))
+        #expect(try await store.entry(id: recent.id)?.variables == recent.variables)
+        #expect(try await store.entry(id: queued.id)?.variables == queued.variables)
+        #expect(try await store.isConsumed(sessionId: "s-old"), "erasing values keeps the session consumed")
+        #expect(try await store.eraseDeliveredValues(before: at(500)) == 0, "nothing left to erase")
+    }
+
+    func purgesDelivered() async throws {
+        let store = try await makeStore()
+        let old = try await store.enqueue(newOutcome("s-old"), claimedUntil: at(60)).storedEntry()
+        try await store.markDelivered(id: old.id, at: at(10))
+        let recent = try await store.enqueue(newOutcome("s-recent"), claimedUntil: at(60)).storedEntry()
+        try await store.markDelivered(id: recent.id, at: at(1000))
+        let failed = try await store.enqueue(newOutcome("s-failed"), claimedUntil: at(60)).storedEntry()
+        try await store.markFailed(id: failed.id, reason: "400 bad request", at: at(10))
+
+        #expect(try await store.purgeDelivered(before: at(500)) == 1)
+        #expect(try await store.entry(id: old.id) == nil)
+        #expect(try await store.entry(id: recent.id) != nil)
+        #expect(try await store.entry(id: failed.id) != nil, "failed outcomes stay for the operator")
     }
 }
