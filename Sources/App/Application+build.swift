@@ -17,8 +17,8 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     // Everything that can fail is checked before anything that needs shutting down is created.
-    let parts = try await loadParts(config: config)
-    var services: [any Service] = []
+    let parts = try await loadParts(config: config, logger: logger)
+    var services: [any Service] = parts.store.services
     let endpoints: AlvariaEndpoints
     var demoState: SimulatorState?
     if let simulator = config.simulator {
@@ -63,7 +63,7 @@ public func buildApplication(
         requestTimeout: config.alvaria.requestTimeout
     )
 
-    let deliverer = Deliverer(store: parts.store, poster: alvaria, settings: config.delivery, logger: logger)
+    let deliverer = Deliverer(store: parts.store.store, poster: alvaria, settings: config.delivery, logger: logger)
     services.append(deliverer)
 
     let urls = AppURLs(basePath: config.http.basePath)
@@ -81,7 +81,7 @@ public func buildApplication(
         )
     )
     let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
-    HealthController(tokens: tokens, store: parts.store).addRoutes(to: root)
+    HealthController(tokens: tokens, store: parts.store.store).addRoutes(to: root)
     let console = demoState.map { state in
         ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, urls: urls)
     }
@@ -89,7 +89,7 @@ public func buildApplication(
     FormController(
         forms: parts.forms,
         alvaria: alvaria,
-        store: parts.store,
+        store: parts.store.store,
         deliverer: deliverer,
         pages: parts.pages,
         messages: parts.messages,
@@ -101,13 +101,15 @@ public func buildApplication(
         console: console
     ).addRoutes(to: root)
 
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
         services: services,
         onServerRunning: onServerRunning,
         logger: logger
     )
+    app.beforeServerStarts(perform: parts.store.prepare)
+    return app
 }
 
 /// The in-process simulator of demo mode; tells the client where it listens once bound.
@@ -150,10 +152,10 @@ struct AppParts: Sendable {
     let forms: FormCatalog
     let pages: PageRenderer
     let messages: MessageCatalog
-    let store: any OutboxStore
+    let store: OpenedOutboxStore
 }
 
-func loadParts(config: AppConfig) async throws(StartupError) -> AppParts {
+func loadParts(config: AppConfig, logger: Logger) async throws(StartupError) -> AppParts {
     var problems: [String] = []
     var forms: FormCatalog?
     do {
@@ -168,11 +170,8 @@ func loadParts(config: AppConfig) async throws(StartupError) -> AppParts {
     do { pages = try await PageRenderer.bundled() } catch { problems += error.problems }
     var messages: MessageCatalog?
     do { messages = try MessageCatalog.bundled() } catch { problems += error.problems }
-    var store: (any OutboxStore)?
-    switch config.database.kind {
-    case .sqlite(let path):
-        do { store = try SQLiteOutboxStore.open(path: path) } catch { problems += error.problems }
-    }
+    var store: OpenedOutboxStore?
+    do { store = try OutboxStores.open(config.database, logger: logger) } catch { problems += error.problems }
     guard problems.isEmpty, let forms, let pages, let messages, let store else {
         throw StartupError(problems: problems)
     }

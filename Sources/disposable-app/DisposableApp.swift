@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Logging
+import ServiceLifecycle
 
 /// `disposable-app`: serves the form app; `disposable-app simulator` serves the CX simulator alone.
 @main
@@ -43,7 +44,12 @@ struct Serve: AsyncParsableCommand {
                     ]
                 )
             }
-            try await app.runService()
+            // SIGTERM / SIGINT: stop accepting, let requests and deliveries finish within the grace
+            // period, exit 0. A second signal, or the period running out, cancels what is left.
+            var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = appConfig.http.shutdownGracePeriod
+            configuration.cancellationSignals = [.sigquit]
+            try await ServiceGroup(configuration: configuration).run()
         } catch let error as StartupError {
             printToStandardError(error.description)
             throw ExitCode(78)
