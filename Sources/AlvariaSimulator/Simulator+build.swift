@@ -54,11 +54,17 @@ public func buildSimulatorRouter(configuration: SimulatorConfiguration, state: S
     return router
 }
 
-/// Adds the injected latency to every call except the control API, which tests need promptly.
+/// Adds the injected latency to every call except the control API, which tests need promptly,
+/// and tracks the outcome requests in flight.
 struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
     let state: SimulatorState
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // In flight from the moment it arrives, latency included: a client killed meanwhile may
+        // still see its outcome recorded.
+        let isOutcome = request.method == .post && request.uri.path.hasSuffix("/disposableApp/outcome")
+        if isOutcome { state.outcomeReceived() }
+        defer { if isOutcome { state.outcomeAnswered() } }
         let latency = state.latency
         if latency > .zero, !request.uri.path.contains("/simulator/") {
             try await Task.sleep(for: latency)

@@ -57,6 +57,11 @@ public final class SimulatorState: Sendable {
         public var outcomeRequests = 0
         public var outcomesAccepted = 0
         public var dropped = 0
+        /// Outcome requests received and not yet answered (latency included): what a client that
+        /// dies now may have posted without learning the result.
+        public var outcomesInFlight = 0
+        /// The most outcome requests ever in flight at once.
+        public var maxOutcomesInFlight = 0
     }
 
     /// Which kind of API call a fault applies to.
@@ -120,6 +125,18 @@ public final class SimulatorState: Sendable {
             state.stats.outcomesAccepted += 1
             return true
         }
+    }
+
+    /// Marks an outcome request as received; pair with ``outcomeAnswered()``.
+    func outcomeReceived() {
+        state.withLock { state in
+            state.stats.outcomesInFlight += 1
+            state.stats.maxOutcomesInFlight = max(state.stats.maxOutcomesInFlight, state.stats.outcomesInFlight)
+        }
+    }
+
+    func outcomeAnswered() {
+        state.withLock { $0.stats.outcomesInFlight -= 1 }
     }
 
     /// Counts an API call as received, before any check or fault.

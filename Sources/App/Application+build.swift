@@ -64,7 +64,10 @@ public func buildApplication(
     )
 
     let deliverer = Deliverer(store: parts.store.store, poster: alvaria, settings: config.delivery, logger: logger)
-    services.append(deliverer)
+    services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
+    services.append(
+        StartsAfter(ready: parts.store.prepare, service: RetentionService(store: parts.store.store, settings: config.delivery, logger: logger))
+    )
 
     let urls = AppURLs(basePath: config.http.basePath)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)

@@ -3,13 +3,14 @@ import ArgumentParser
 import Logging
 import ServiceLifecycle
 
-/// `disposable-app`: serves the form app; `disposable-app simulator` serves the CX simulator alone.
+/// `disposable-app`: serves the form app; `disposable-app simulator` serves the CX simulator alone;
+/// `disposable-app outbox …` inspects and manages stored outcomes.
 @main
 struct DisposableApp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disposable-app",
         abstract: "The server behind Alvaria Cloud CX disposable apps.",
-        subcommands: [Serve.self, SimulatorCommand.self],
+        subcommands: [Serve.self, SimulatorCommand.self, OutboxCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -18,20 +19,10 @@ struct DisposableApp: AsyncParsableCommand {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the form app (the default).")
 
-    @Option(help: "YAML configuration file (default: $CONFIG_FILE, else config/app.yaml).")
-    var config: String?
-
-    @Option(help: "File of KEY=value secrets, e.g. ALVARIA_CLIENT_SECRET=… (default: $SECRETS_FILE).")
-    var secretsFile: String?
+    @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let appConfig: AppConfig
-        do {
-            appConfig = try await AppConfig.load(configFile: config, secretsFile: secretsFile)
-        } catch {
-            printToStandardError(error.description)
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let appConfig = try await options.load()
         let logger = bootstrapLogging(level: appConfig.logLevel)
         do {
             let app = try await buildApplication(config: appConfig, logger: logger) { channel in

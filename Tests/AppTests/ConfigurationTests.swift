@@ -153,6 +153,33 @@ struct ConfigurationTests {
         #expect(ConfigProblem.environmentName(for: "http.publicURL") == "HTTP_PUBLIC_URL")
         #expect(ConfigProblem.environmentName(for: "alvaria.apiBaseURL") == "ALVARIA_API_BASE_URL")
     }
+
+    @Test("reads the pool settings from database.url, database.poolSize and database.connectTimeout, never printing the password")
+    func settings() async throws {
+        let config = try await AppConfig.load(environment: [
+            "DATABASE_URL": "postgres://app:s3cret@db.internal:6543/forms?sslmode=require", "DATABASE_POOL_SIZE": "25",
+            "DATABASE_CONNECT_TIMEOUT": "1500ms",
+        ])
+        guard case .postgres(let postgres) = config.database.kind else {
+            Issue.record("expected a PostgreSQL store")
+            return
+        }
+        #expect(postgres.host == "db.internal")
+        #expect(postgres.port == 6543)
+        #expect(postgres.username == "app")
+        #expect(postgres.password == "s3cret")
+        #expect(postgres.database == "forms")
+        #expect(postgres.tls == .require)
+        #expect(postgres.poolSize == 25)
+        #expect(postgres.connectTimeout == .milliseconds(1500))
+        #expect(!postgres.description.contains("s3cret"))
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await AppConfig.load(environment: ["DATABASE_URL": "postgres://db.internal/forms"])
+        }
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await AppConfig.load(environment: ["DATABASE_URL": "postgres://app@db.internal/forms?sslmode=maybe"])
+        }
+    }
 }
 
 /// A file with these contents in a fresh temporary folder.

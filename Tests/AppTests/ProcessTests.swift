@@ -94,7 +94,7 @@ struct ProcessTests {
                 )
                 #expect(submitted.status == 303)
             }
-            first.kill9()
+            try await first.kill9()
             let beforeRestart = try simulator.outcomes(sessionId)
             #expect(beforeRestart.isEmpty)
 

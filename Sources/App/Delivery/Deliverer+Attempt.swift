@@ -3,11 +3,18 @@ import Foundation
 import Logging
 
 extension Deliverer {
-    /// One delivery attempt of a claimed entry, and recording what came of it.
+    /// One delivery attempt of a claimed entry, and recording what came of it, in the store and
+    /// in the metrics.
     ///
     /// Logs carry the entry's id, attempt number, shortened session and Alvaria's reason; never
     /// the variables.
     func attempt(_ entry: OutboxEntry, logger: Logger) async -> ImmediateResult {
+        let result = await post(entry, logger: logger)
+        metrics.record(result, createdAt: entry.createdAt, at: now())
+        return result
+    }
+
+    private func post(_ entry: OutboxEntry, logger: Logger) async -> ImmediateResult {
         var logger = logger
         logger[metadataKey: "outbox.id"] = "\(entry.id)"
         logger[metadataKey: "outbox.attempts"] = "\(entry.attempts + 1)"

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+public import Metrics
 public import ServiceLifecycle
 
 /// Posts stored outcomes to CX: the submit path's first attempt, and a background loop that
@@ -14,6 +15,8 @@ public import ServiceLifecycle
 /// Every attempt holds a claim on its entry (`delivery.claimLease`), so two deliverers, or a submit and
 /// the loop, never post the same outcome at once. Delivery is still at least once: a crash
 /// between Alvaria's 204 and `markDelivered` posts the outcome again once the claim expires.
+///
+/// Metrics (``DeliveryMetrics``) go to the factory it is given, `MetricsSystem.factory` by default.
 public final class Deliverer: Service, Sendable {
     /// What the submit path tells the person.
     public enum ImmediateResult: Sendable, Equatable {
@@ -48,6 +51,7 @@ public final class Deliverer: Service, Sendable {
     let pollInterval: Duration
     let now: @Sendable () -> Date
     let retryPolicy: RetryPolicy
+    let metrics: DeliveryMetrics
     let background = BackgroundTasks()
 
     public convenience init(
@@ -56,7 +60,8 @@ public final class Deliverer: Service, Sendable {
         settings: DeliverySettings,
         logger: Logger,
         pollInterval: Duration = .seconds(1),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.init(
             store: store,
@@ -65,7 +70,8 @@ public final class Deliverer: Service, Sendable {
             logger: logger,
             pollInterval: pollInterval,
             now: now,
-            retryPolicy: RetryPolicy(settings: settings)
+            retryPolicy: RetryPolicy(settings: settings),
+            metricsFactory: metricsFactory
         )
     }
 
@@ -77,7 +83,8 @@ public final class Deliverer: Service, Sendable {
         logger: Logger,
         pollInterval: Duration,
         now: @escaping @Sendable () -> Date,
-        retryPolicy: RetryPolicy
+        retryPolicy: RetryPolicy,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.store = store
         self.poster = poster
@@ -88,6 +95,7 @@ public final class Deliverer: Service, Sendable {
         self.pollInterval = pollInterval
         self.now = now
         self.retryPolicy = retryPolicy
+        self.metrics = DeliveryMetrics(factory: metricsFactory)
     }
 
     /// The submit path's first attempt: posts the freshly enqueued (claimed) entry, waiting at
@@ -115,8 +123,8 @@ public final class Deliverer: Service, Sendable {
     }
 
     /// One pass of the background loop: claims due entries and delivers them, up to
-    /// ``concurrency`` at a time, batch after batch while batches come back full. Tests drive this
-    /// directly with an injected `now`.
+    /// ``concurrency`` at a time, batch after batch while batches come back full, then refreshes
+    /// the `outbox_queued` and `outbox_failed` gauges. Tests drive this directly with an injected `now`.
     public func deliverDue() async {
         for _ in 0..<Self.maxBatchesPerPass {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
@@ -137,8 +145,9 @@ public final class Deliverer: Service, Sendable {
                     group.addTask { _ = await self.attempt(entry, logger: self.logger) }
                 }
             }
-            if batch.count < Self.concurrency { return }
+            if batch.count < Self.concurrency { break }
         }
+        await refreshGauges()
     }
 
     /// Runs ``deliverDue()`` every `pollInterval` until graceful shutdown, starting at once so

@@ -1,5 +1,8 @@
 public import Logging
+import NIOSSL
+import PostgresNIO
 public import ServiceLifecycle
+import Synchronization
 
 /// An opened outbox store and what it needs around it.
 public struct OpenedOutboxStore: Sendable {
@@ -7,7 +10,8 @@ public struct OpenedOutboxStore: Sendable {
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
-    /// Runs once the services run, before the server takes requests: PostgreSQL's migrations.
+    /// Runs once the services run, before the server takes requests or the deliverer claims:
+    /// PostgreSQL's migrations. Calling it again waits for the same, single run.
     public let prepare: @Sendable () async throws -> Void
 }
 
@@ -18,7 +22,35 @@ public enum OutboxStores {
         case .sqlite(let path):
             // SQLite migrates while opening: nothing to run, nothing to prepare.
             OpenedOutboxStore(store: try SQLiteOutboxStore.open(path: path), services: [], prepare: {})
+        case .postgres(let postgres):
+            openPostgres(postgres, logger: logger)
         }
+    }
+
+    private static func openPostgres(_ settings: DatabaseSettings.PostgresSettings, logger: Logger) -> OpenedOutboxStore {
+        var configuration = PostgresClient.Configuration(
+            host: settings.host,
+            port: settings.port,
+            username: settings.username,
+            password: settings.password,
+            database: settings.database,
+            tls: {
+                switch settings.tls {
+                case .disable: .disable
+                case .prefer: .prefer(.makeClientConfiguration())
+                case .require: .require(.makeClientConfiguration())
+                }
+            }()
+        )
+        configuration.options.maximumConnections = settings.poolSize
+        configuration.options.connectTimeout = settings.connectTimeout
+        var logger = logger
+        logger[metadataKey: "component"] = "postgres"
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store = PostgresOutboxStore(client: client, logger: logger, timeout: settings.queryTimeout)
+        // Both the server's start and the deliverer wait for the one migration run.
+        let migration = OnceTask { try await store.migrate() }
+        return OpenedOutboxStore(store: store, services: [client], prepare: { try await migration.value() })
     }
 
     /// For one-off commands (`disposable-app outbox …`): opens the store, runs what it needs
@@ -37,5 +69,36 @@ public enum OutboxStores {
             try await opened.prepare()
             return try await body(opened.store)
         }
+    }
+}
+
+/// Work done once, however many callers wait for it.
+final class OnceTask: Sendable {
+    private let work: @Sendable () async throws -> Void
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    init(_ work: @escaping @Sendable () async throws -> Void) {
+        self.work = work
+    }
+
+    func value() async throws {
+        let task = task.withLock { task in
+            if let task { return task }
+            let new = Task { try await work() }
+            task = new
+            return new
+        }
+        try await task.value
+    }
+}
+
+/// Starts a service only once `ready` has returned: the deliverer waits for the store's migrations.
+struct StartsAfter: Service {
+    let ready: @Sendable () async throws -> Void
+    let service: any Service
+
+    func run() async throws {
+        try await ready()
+        try await service.run()
     }
 }

@@ -137,8 +137,8 @@ public protocol OutboxStore: Sendable {
 
     // MARK: Operators and retention
 
-    /// Puts a failed or queued entry back in the queue, due at `now`, its claim released
-    /// (`outbox retry ID`). False when there is no such entry or it was delivered.
+    /// Puts a failed or queued entry back in the queue, due at `now` (`outbox retry ID`). A live
+    /// claim is kept: an attempt in flight must not be joined by a second post. False when there is no such entry or it was delivered.
     func requeue(id: Int64, now: Date) async throws -> Bool
     /// Deletes delivered entries delivered before `before`, metadata and all; returns how many
     /// (`outbox purge --delivered-before`). The session's one-shot mark goes with the row, which

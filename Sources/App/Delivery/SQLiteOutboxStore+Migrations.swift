@@ -7,7 +7,7 @@ extension SQLiteOutboxStore {
         migrator.registerMigration("v1-outbox") { db in
             // session_id UNIQUE is the one-shot guarantee: the row is both the outcome and the mark
             // that the session is consumed, so storing one is consuming the other in one statement.
-            // Times are INTEGER milliseconds since 1970 (SQLiteTime). `variables` is the JSON list
+            // Times are INTEGER milliseconds since 1970 (StoredTime). `variables` is the JSON list
             // sent to Alvaria, NULL once purged; the row's metadata stays. `failed_at` is not in
             // OutboxEntry: it is there for the retention purge of failed outcomes.
             try db.execute(

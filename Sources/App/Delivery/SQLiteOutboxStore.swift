@@ -7,7 +7,7 @@ import GRDB
 /// A GRDB `DatabasePool` in WAL mode, so readiness checks and listings read while a submit
 /// writes. Every write goes through the pool's one writer connection, which is what makes
 /// ``claimDue(now:limit:claimUntil:)`` atomic; the UNIQUE `session_id` column is what makes
-/// a session one-shot. Times are INTEGER milliseconds since 1970 (see ``SQLiteTime``).
+/// a session one-shot. Times are INTEGER milliseconds since 1970 (see ``StoredTime``).
 public struct SQLiteOutboxStore: OutboxStore {
     let pool: DatabasePool
     /// The file, as configured; for messages.
@@ -24,8 +24,8 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
-        let variables = try Self.encode(outcome.variables)
-        let created = SQLiteTime.millis(outcome.createdAt)
+        let variables = try OutboxJSON.encode(outcome.variables)
+        let created = StoredTime.millis(outcome.createdAt)
         do {
             // Rows are decoded inside the closures: GRDB's Row is not Sendable, and only Sendable
             // results get the async (non-blocking) variants of read and write.
@@ -39,7 +39,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                         """,
                     arguments: [
                         outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, created, created,
-                        SQLiteTime.millis(claimedUntil),
+                        StoredTime.millis(claimedUntil),
                     ]
                 )
                 guard let row else { throw OutboxStoreError.unreadableEntry(id: nil, reason: "the insert returned no row") }
@@ -76,7 +76,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                         LIMIT :limit)
                     RETURNING *
                     """,
-                arguments: ["claimUntil": SQLiteTime.millis(claimUntil), "now": SQLiteTime.millis(now), "limit": limit]
+                arguments: ["claimUntil": StoredTime.millis(claimUntil), "now": StoredTime.millis(now), "limit": limit]
             ).map(Self.entry(from:))
         }
         // RETURNING promises no order.
@@ -91,7 +91,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                         next_attempt_at = NULL, claimed_until = NULL
                     WHERE id = ?
                     """,
-                arguments: [SQLiteTime.millis(at), id]
+                arguments: [StoredTime.millis(at), id]
             )
         }
     }
@@ -104,7 +104,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                         next_attempt_at = NULL, claimed_until = NULL
                     WHERE id = ? AND state = 'queued'
                     """,
-                arguments: [reason, SQLiteTime.millis(at), id]
+                arguments: [reason, StoredTime.millis(at), id]
             )
         }
     }
@@ -116,7 +116,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                     UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_until = NULL
                     WHERE id = ? AND state = 'queued'
                     """,
-                arguments: [attempts, SQLiteTime.millis(nextAttemptAt), lastError, id]
+                arguments: [attempts, StoredTime.millis(nextAttemptAt), lastError, id]
             )
         }
     }
@@ -155,10 +155,11 @@ public struct SQLiteOutboxStore: OutboxStore {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE outbox SET state = 'queued', next_attempt_at = ?, claimed_until = NULL, failed_at = NULL
-                    WHERE id = ? AND state IN ('queued', 'failed')
+                    UPDATE outbox SET state = 'queued', next_attempt_at = :now, failed_at = NULL,
+                        claimed_until = CASE WHEN claimed_until >= :now THEN claimed_until END
+                    WHERE id = :id AND state IN ('queued', 'failed')
                     """,
-                arguments: [SQLiteTime.millis(now), id]
+                arguments: ["now": StoredTime.millis(now), "id": id]
             )
             return db.changesCount > 0
         }
@@ -166,7 +167,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func purgeDelivered(before: Date) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", arguments: [SQLiteTime.millis(before)])
+            try db.execute(sql: "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", arguments: [StoredTime.millis(before)])
             return db.changesCount
         }
     }
@@ -175,7 +176,7 @@ public struct SQLiteOutboxStore: OutboxStore {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET variables = NULL WHERE state = 'delivered' AND delivered_at < ? AND variables IS NOT NULL",
-                arguments: [SQLiteTime.millis(before)]
+                arguments: [StoredTime.millis(before)]
             )
             return db.changesCount
         }
@@ -198,17 +199,7 @@ public struct SQLiteOutboxStore: OutboxStore {
         guard let state = OutboxState(rawValue: stateText) else {
             throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
         }
-        let variables: [OutcomeVariable]?
-        if let json = try row.decode(String?.self, forColumn: "variables") {
-            do {
-                variables = try JSONDecoder().decode([OutcomeVariable].self, from: Data(json.utf8))
-            } catch {
-                // Not the decoder's message: it may quote the values.
-                throw OutboxStoreError.unreadableEntry(id: id, reason: "variables are not a JSON list of {id, value}")
-            }
-        } else {
-            variables = nil
-        }
+        let variables = try row.decode(String?.self, forColumn: "variables").map { try OutboxJSON.decode($0, id: id) }
         return OutboxEntry(
             id: id,
             sessionId: try row.decode(String.self, forColumn: "session_id"),
@@ -217,27 +208,12 @@ public struct SQLiteOutboxStore: OutboxStore {
             variables: variables,
             state: state,
             attempts: try row.decode(Int.self, forColumn: "attempts"),
-            createdAt: SQLiteTime.date(try row.decode(Int64.self, forColumn: "created_at")),
-            nextAttemptAt: try row.decode(Int64?.self, forColumn: "next_attempt_at").map(SQLiteTime.date),
-            claimedUntil: try row.decode(Int64?.self, forColumn: "claimed_until").map(SQLiteTime.date),
-            deliveredAt: try row.decode(Int64?.self, forColumn: "delivered_at").map(SQLiteTime.date),
+            createdAt: StoredTime.date(try row.decode(Int64.self, forColumn: "created_at")),
+            nextAttemptAt: try row.decode(Int64?.self, forColumn: "next_attempt_at").map(StoredTime.date),
+            claimedUntil: try row.decode(Int64?.self, forColumn: "claimed_until").map(StoredTime.date),
+            deliveredAt: try row.decode(Int64?.self, forColumn: "delivered_at").map(StoredTime.date),
             lastError: try row.decode(String?.self, forColumn: "last_error")
         )
-    }
-
-    /// Sorted keys: the same list is always the same text, whichever process wrote it.
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    private static func encode(_ variables: [OutcomeVariable]) throws -> String {
-        // Encoding [String]-only structs cannot fail in practice; if it ever does, say so without values.
-        guard let data = try? Self.encoder.encode(variables), let text = String(data: data, encoding: .utf8) else {
-            throw OutboxStoreError.unreadableEntry(id: nil, reason: "variables could not be encoded as JSON")
-        }
-        return text
     }
 }
 
@@ -245,24 +221,13 @@ public struct SQLiteOutboxStore: OutboxStore {
 public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A row that does not read back as an ``OutboxEntry`` (or one that could not be written).
     case unreadableEntry(id: Int64?, reason: String)
+    /// The database did not answer in time (it is down, or overloaded).
+    case unavailable(reason: String)
 
     public var description: String {
         switch self {
         case .unreadableEntry(let id, let reason): "outbox entry \(id.map(String.init) ?? "(new)"): \(reason)"
+        case .unavailable(let reason): "outbox unavailable: \(reason)"
         }
-    }
-}
-
-/// How the SQLite store writes times: INTEGER milliseconds since 1970, UTC.
-///
-/// Integers compare exactly in SQL (`next_attempt_at <= :now`) and sort correctly, which REAL
-/// seconds do too but with rounding surprises; milliseconds are finer than any deadline here.
-enum SQLiteTime {
-    static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    static func date(_ millis: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 }

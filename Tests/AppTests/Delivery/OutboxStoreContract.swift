@@ -239,6 +239,11 @@ struct OutboxStoreContract: Sendable {
         #expect(requeued.variables == failed.variables)
         #expect(try await store.claimDue(now: at(100), limit: 10, claimUntil: at(160)).map(\.id) == [failed.id])
 
+        // A queued entry whose claim is live keeps it: its attempt in flight must not be joined.
+        let inFlight = try await store.enqueue(newOutcome("s-3"), claimedUntil: at(160)).storedEntry()
+        #expect(try await store.requeue(id: inFlight.id, now: at(100)))
+        #expect(try await store.entry(id: inFlight.id)?.claimedUntil == at(160))
+
         #expect(try await store.requeue(id: delivered.id, now: at(100)) == false)
         #expect(try await store.entry(id: delivered.id)?.state == .delivered)
         #expect(try await store.requeue(id: delivered.id + 1000, now: at(100)) == false)

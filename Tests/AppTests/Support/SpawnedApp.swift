@@ -10,9 +10,10 @@ final class SpawnedApp: Sendable {
     let process: Process
     private let output: OutputBuffer
 
-    /// What the process printed so far.
+    /// What the process printed so far, and whether its output has ended (end of file).
     final class OutputBuffer: Sendable {
         let text = Mutex("")
+        let ended = Mutex(false)
     }
 
     /// The binary built next to the test bundle (`swift build` builds it).
@@ -23,6 +24,11 @@ final class SpawnedApp: Sendable {
     private init(process: Process, output: OutputBuffer) {
         self.process = process
         self.output = output
+    }
+
+    /// A test that fails half-way must not leave its servers running.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Starts the binary; returns at once (use ``waitForPort(timeout:)`` or ``waitForExit(timeout:)``).
@@ -40,11 +46,17 @@ final class SpawnedApp: Sendable {
         process.standardError = pipe
         process.standardOutput = pipe
         let output = OutputBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-        }
         try process.run()
+        // A thread of its own doing blocking reads, rather than a readabilityHandler: a blocking
+        // read reports the end of the output reliably (read returns 0 once the process is gone),
+        // so waitForExit can wait for the last lines instead of racing them.
+        let reader = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while case let data = reader.availableData, !data.isEmpty {
+                output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+            output.ended.withLock { $0 = true }
+        }
         return SpawnedApp(process: process, output: output)
     }
 
@@ -64,10 +76,11 @@ final class SpawnedApp: Sendable {
         throw CancellationError()
     }
 
-    /// The exit code, waiting at most `timeout`.
+    /// The exit code, waiting at most `timeout`; by then ``log`` holds everything the process
+    /// printed (its last lines can still be in the pipe when it exits).
     func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
+        while process.isRunning || !output.ended.withLock({ $0 }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(25))
         }
         guard !process.isRunning else {
@@ -78,9 +91,9 @@ final class SpawnedApp: Sendable {
         return process.terminationStatus
     }
 
-    func kill9() {
+    func kill9() async throws {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = try await waitForExit()
     }
 
     func terminate() async throws -> Int32 {
@@ -93,6 +106,7 @@ final class SpawnedApp: Sendable {
 struct HTTPDriver: Sendable {
     let client: HTTPClient
     let origin: String
+    var timeout: TimeAmount = .seconds(30)
 
     /// One answer, body read in full.
     struct Page: Sendable {
@@ -119,17 +133,21 @@ struct HTTPDriver: Sendable {
     }
 
     private func send(_ request: HTTPClientRequest) async throws -> Page {
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 1 << 20)
         return Page(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, text: String(buffer: body))
     }
 }
 
 /// An HTTP client that does not follow redirects (tests look at the 303 itself), shut down after.
-func withHTTPDriver<Value: Sendable>(port: Int, _ body: @Sendable (HTTPDriver) async throws -> Value) async throws -> Value {
+func withHTTPDriver<Value: Sendable>(
+    port: Int,
+    timeout: TimeAmount = .seconds(30),
+    _ body: @Sendable (HTTPDriver) async throws -> Value
+) async throws -> Value {
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
     do {
-        let value = try await body(HTTPDriver(client: client, origin: "http://127.0.0.1:\(port)"))
+        let value = try await body(HTTPDriver(client: client, origin: "http://127.0.0.1:\(port)", timeout: timeout))
         try await client.shutdown()
         return value
     } catch {

@@ -1,0 +1,207 @@
+import AlvariaModels
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// The outbox in PostgreSQL: several instances share one database.
+///
+/// The same behaviour as ``SQLiteOutboxStore`` (both pass `OutboxStoreContract`): the UNIQUE
+/// `session_id` makes a session one-shot (`INSERT … ON CONFLICT DO NOTHING`), and deliverers
+/// on any instance claim due entries with `FOR UPDATE SKIP LOCKED` plus a lease in
+/// `claimed_until`, so two instances never post one outcome at once and an instance that dies
+/// mid-delivery leaves its claim to expire. Times are BIGINT milliseconds since 1970, as in SQLite,
+/// so both stores compare and round exactly alike.
+public struct PostgresOutboxStore: OutboxStore {
+    /// The pool; a `Service` that must run in the application's ServiceGroup.
+    public let client: PostgresClient
+    let logger: Logger
+    /// The longest any call may take, waiting for a connection included: with the server down,
+    /// the pool would otherwise hold a request until it comes back, and people would wait for a
+    /// page instead of getting "temporarily unavailable".
+    let timeout: Duration
+
+    /// Columns in the order ``entry(from:)`` decodes them.
+    static let columns =
+        "id, session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until, delivered_at, last_error"
+
+    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5)) {
+        self.client = client
+        self.logger = logger
+        self.timeout = timeout
+    }
+
+    public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
+        let variables = try OutboxJSON.encode(outcome.variables)
+        let created = StoredTime.millis(outcome.createdAt)
+        let claim = StoredTime.millis(claimedUntil)
+        // The unique constraint decides, inside one statement: concurrent submits cannot both pass.
+        let found = try await rows(
+            """
+            INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until)
+            VALUES (\(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), 'queued', 0, \(created), \(created), \(claim))
+            ON CONFLICT (session_id) DO NOTHING
+            RETURNING \(unescaped: Self.columns)
+            """
+        )
+        guard let entry = try Self.entries(found).first else { return .alreadyConsumed }
+        return .stored(entry)
+    }
+
+    public func isConsumed(sessionId: String) async throws -> Bool {
+        let found = try await rows("SELECT EXISTS (SELECT 1 FROM outbox WHERE session_id = \(sessionId))")
+        return try found.first?.decode(Bool.self) ?? false
+    }
+
+    public func claimDue(now: Date, limit: Int, claimUntil: Date) async throws -> [OutboxEntry] {
+        let now = StoredTime.millis(now)
+        // SKIP LOCKED: a concurrent claimer on another instance passes over the rows this one
+        // is taking instead of waiting for them, and the lease keeps them ours after the commit.
+        let found = try await rows(
+            """
+            UPDATE outbox SET claimed_until = \(StoredTime.millis(claimUntil))
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE state = 'queued' AND next_attempt_at <= \(now) AND (claimed_until IS NULL OR claimed_until < \(now))
+                ORDER BY next_attempt_at, id
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
+            RETURNING \(unescaped: Self.columns)
+            """
+        )
+        return try Self.entries(found).sorted { ($0.nextAttemptAt ?? $0.createdAt, $0.id) < ($1.nextAttemptAt ?? $1.createdAt, $1.id) }
+    }
+
+    public func markDelivered(id: Int64, at: Date) async throws {
+        try await rows(
+            """
+            UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = \(StoredTime.millis(at)),
+                next_attempt_at = NULL, claimed_until = NULL
+            WHERE id = \(id)
+            """
+        )
+    }
+
+    public func markFailed(id: Int64, reason: String, at: Date) async throws {
+        try await rows(
+            """
+            UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = \(reason), failed_at = \(StoredTime.millis(at)),
+                next_attempt_at = NULL, claimed_until = NULL
+            WHERE id = \(id) AND state = 'queued'
+            """
+        )
+    }
+
+    public func scheduleRetry(id: Int64, attempts: Int, nextAttemptAt: Date, lastError: String) async throws {
+        try await rows(
+            """
+            UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(StoredTime.millis(nextAttemptAt)), last_error = \(lastError),
+                claimed_until = NULL
+            WHERE id = \(id) AND state = 'queued'
+            """
+        )
+    }
+
+    public func entry(id: Int64) async throws -> OutboxEntry? {
+        try Self.entries(await rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE id = \(id)")).first
+    }
+
+    public func entries(state: OutboxState?, limit: Int) async throws -> [OutboxEntry] {
+        let found =
+            if let state {
+                try await rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)")
+            } else {
+                try await rows("SELECT \(unescaped: Self.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
+            }
+        return try Self.entries(found)
+    }
+
+    public func counts() async throws -> [OutboxState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0, 0) })
+        for row in try await rows("SELECT state, COUNT(*) FROM outbox GROUP BY state") {
+            let (state, count) = try row.decode((String, Int64).self)
+            if let state = OutboxState(rawValue: state) { counts[state] = Int(count) }
+        }
+        return counts
+    }
+
+    public func requeue(id: Int64, now: Date) async throws -> Bool {
+        let found = try await rows(
+            """
+            UPDATE outbox SET state = 'queued', next_attempt_at = \(StoredTime.millis(now)), failed_at = NULL,
+                claimed_until = CASE WHEN claimed_until >= \(StoredTime.millis(now)) THEN claimed_until END
+            WHERE id = \(id) AND state IN ('queued', 'failed')
+            RETURNING id
+            """
+        )
+        return !found.isEmpty
+    }
+
+    public func purgeDelivered(before: Date) async throws -> Int {
+        let found = try await rows(
+            "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) RETURNING id"
+        )
+        return found.count
+    }
+
+    public func eraseDeliveredValues(before: Date) async throws -> Int {
+        let found = try await rows(
+            """
+            UPDATE outbox SET variables = NULL
+            WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) AND variables IS NOT NULL
+            RETURNING id
+            """
+        )
+        return found.count
+    }
+
+    public func ping() async throws {
+        // Touches the table, not just the connection: a dropped schema fails readiness too.
+        _ = try await rows("SELECT 1 FROM outbox LIMIT 1")
+    }
+
+    // MARK: Rows
+
+    private typealias Columns = (Int64, String, String, String, String?, String, Int32, Int64, Int64?, Int64?, Int64?, String?)
+
+    private static func entries(_ rows: [PostgresRow]) throws -> [OutboxEntry] {
+        try rows.map { try entry(from: $0.decode(Columns.self)) }
+    }
+
+    /// Runs one statement and reads all its rows, within ``timeout``.
+    private func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await withThrowingTaskGroup(of: [PostgresRow].self) { group in
+            group.addTask { try await client.query(query, logger: logger).collect() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw OutboxStoreError.unavailable(reason: "no answer from PostgreSQL within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let rows = try await group.next() else { throw CancellationError() }
+            return rows
+        }
+    }
+
+    private static func entry(from columns: Columns) throws -> OutboxEntry {
+        let (id, sessionId, formId, kindText, variablesJSON, stateText, attempts, created, next, claimed, delivered, lastError) = columns
+        guard let kind = OutcomeKind(rawValue: kindText) else {
+            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
+        }
+        guard let state = OutboxState(rawValue: stateText) else {
+            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
+        }
+        return OutboxEntry(
+            id: id,
+            sessionId: sessionId,
+            formId: formId,
+            kind: kind,
+            variables: try variablesJSON.map { try OutboxJSON.decode($0, id: id) },
+            state: state,
+            attempts: Int(attempts),
+            createdAt: StoredTime.date(created),
+            nextAttemptAt: next.map(StoredTime.date),
+            claimedUntil: claimed.map(StoredTime.date),
+            deliveredAt: delivered.map(StoredTime.date),
+            lastError: lastError
+        )
+    }
+}

@@ -1,0 +1,163 @@
+import AlvariaModels
+import Foundation
+import Logging
+import MetricsTestKit
+import ServiceLifecycle
+import Testing
+
+@testable import App
+
+@Suite("The retention job")
+struct RetentionServiceTests {
+    /// Default settings (7-day retention) with the interval given.
+    private func settings(interval: Duration = .seconds(3600)) async throws -> DeliverySettings {
+        var settings = try await AppConfig.load(environment: [:]).delivery
+        settings.retentionInterval = interval
+        return settings
+    }
+
+    private func withStore(_ body: (SQLiteOutboxStore) async throws -> Void) async throws {
+        try await withTemporaryFolder { folder in
+            let store = try SQLiteOutboxStore.open(path: folder.appendingPathComponent("app.sqlite").path)
+            try await body(store)
+            try store.close()
+        }
+    }
+
+    @Test("erases the values of outcomes delivered longer ago than the retention and keeps their metadata")
+    func erasesExpiredValues() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let filled = try await FilledOutbox.fill(store, now: clock.now)
+            let metrics = TestMetrics()
+            let logs = CapturedLogs()
+            let retention = RetentionService(
+                store: store,
+                settings: try await settings(),
+                logger: logs.logger,
+                metricsFactory: metrics,
+                now: clock.function
+            )
+
+            #expect(try await retention.eraseExpiredValues() == 1)
+            var erased = filled.oldDelivered
+            erased.variables = nil
+            #expect(try await store.entry(id: filled.oldDelivered.id) == erased, "only the values go; the metadata stays")
+            for kept in [filled.recentDelivered, filled.failed, filled.queued] {
+                #expect(try await store.entry(id: kept.id) == kept, "delivered within the retention, or not delivered")
+            }
+            #expect(try metrics.expectCounter("outbox_values_erased_total").totalValue == 1)
+
+            let line = try #require(logs.lines.first { $0.metadata["outbox.erased"] != nil })
+            #expect(line.level == .info)
+            #expect(line.metadata["outbox.erased"] == "1")
+            #expect(line.metadata["outbox.deliveredBefore"] == "2027-01-08T08:00:00Z")
+
+            // Six days later the other delivered outcome is past the retention too; nothing is erased twice.
+            clock.advance(by: 6 * 86_400 + 1)
+            #expect(try await retention.eraseExpiredValues() == 1)
+            #expect(try await store.entry(id: filled.recentDelivered.id)?.variables == nil)
+            #expect(try await retention.eraseExpiredValues() == 0)
+            #expect(try metrics.expectCounter("outbox_values_erased_total").totalValue == 2)
+            #expect(try await store.entry(id: filled.queued.id)?.variables != nil, "a queued outcome keeps its values, however old")
+            for line in logs.lines {
+                #expect(!line.text.contains(FilledOutbox.privateValue))
+            }
+        }
+    }
+
+    @Test("runs a pass at start and then one every interval, until graceful shutdown")
+    func runsEveryInterval() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let retention = RetentionService(
+                store: store,
+                settings: try await settings(interval: .milliseconds(20)),
+                logger: quietLogger,
+                now: clock.function
+            )
+            let first = try await deliveredLongAgo(store, "first-session", clock: clock)
+            #expect(try await store.entry(id: first.id)?.variables != nil)
+            let group = ServiceGroup(configuration: .init(services: [retention], logger: quietLogger))
+            let running = Task { try await group.run() }
+
+            try await waitUntil { try await store.entry(id: first.id)?.variables == nil }
+            // Delivered after the first pass: only a later pass can erase it.
+            let second = try await deliveredLongAgo(store, "second-session", clock: clock)
+            try await waitUntil { try await store.entry(id: second.id)?.variables == nil }
+
+            await group.triggerGracefulShutdown()
+            try await expectFinishes(running)
+        }
+    }
+
+    @Test("stops at once on graceful shutdown instead of waiting out the interval")
+    func stopsPromptly() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let logs = CapturedLogs()
+            let retention = RetentionService(store: store, settings: try await settings(), logger: logs.logger, now: clock.function)
+            let group = ServiceGroup(configuration: .init(services: [retention], logger: quietLogger))
+            let running = Task { try await group.run() }
+            // The first pass is done (and the hour-long wait begun) once it has logged.
+            try await waitUntil { logs.lines.contains { $0.metadata["outbox.erased"] != nil } }
+
+            await group.triggerGracefulShutdown()
+            try await expectFinishes(running)
+            #expect(logs.lines.last?.message == "Outbox retention stopped")
+        }
+    }
+
+    @Test("reads retention.interval: an hour by default, any duration, and a clear error when malformed")
+    func intervalSetting() async throws {
+        #expect(try await AppConfig.load(environment: [:]).delivery.retentionInterval == .seconds(3600))
+        #expect(try await AppConfig.load(environment: ["RETENTION_INTERVAL": "15m"]).delivery.retentionInterval == .seconds(900))
+        let error = await #expect(throws: ConfigurationError.self) {
+            try await AppConfig.load(environment: ["RETENTION_INTERVAL": "soon"])
+        }
+        #expect(
+            error?.description
+                == #"configuration error: retention.interval (RETENTION_INTERVAL): "soon" is not valid; expected a duration like 500ms, 30s, 5m, 2h or 7d, at least 1.0 seconds"#
+        )
+    }
+
+    // MARK: Helpers
+
+    /// An outcome delivered 30 days before the clock's time.
+    private func deliveredLongAgo(_ store: SQLiteOutboxStore, _ sessionId: String, clock: TestDateClock) async throws -> OutboxEntry {
+        let long = clock.now.addingTimeInterval(-30 * 86_400)
+        let entry = try await store.enqueue(newOutcome(sessionId, createdAt: long), claimedUntil: long).storedEntry()
+        try await store.markDelivered(id: entry.id, at: long)
+        return entry
+    }
+
+    /// Polls `condition` every 10 ms for up to `limit`: for what only the service's own loop does.
+    /// Records an issue on timeout.
+    private func waitUntil(
+        limit: Duration = .seconds(10),
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
+    }
+
+    /// Waits for `task`; past `limit` records an issue and cancels it, rather than hanging the suite.
+    private func expectFinishes(
+        _ task: Task<Void, any Error>,
+        within limit: Duration = .seconds(10),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let watchdog = Task {
+            try await Task.sleep(for: limit)
+            Issue.record("did not finish within \(limit)", sourceLocation: sourceLocation)
+            task.cancel()
+        }
+        defer { watchdog.cancel() }
+        try await task.value
+    }
+}
