@@ -168,6 +168,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     /// Runs one statement and reads all its rows, within ``timeout``.
+    @discardableResult
     private func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await withThrowingTaskGroup(of: [PostgresRow].self) { group in
             group.addTask { try await client.query(query, logger: logger).collect() }
