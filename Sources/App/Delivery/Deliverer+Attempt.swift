@@ -26,7 +26,7 @@ extension Deliverer {
             let reason = sessionId == nil ? "the stored sessionId is not valid" : "the values were purged before delivery"
             logger.error("Outcome cannot be delivered", metadata: ["outbox.reason": "\(reason)"])
             await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: reason, at: self.now()) }
-            return .failed(reason: reason)
+            return .failed(reason: reason, dialogEnded: false)
         }
 
         do throws(AlvariaError) {
@@ -51,14 +51,15 @@ extension Deliverer {
         case .badRequest, .dialogNotFound:
             logger.warning("Outcome refused by Alvaria; not retrying")
             await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: error.reason, at: self.now()) }
-            return .failed(reason: error.reason)
+            if case .dialogNotFound = error { return .failed(reason: error.reason, dialogEnded: true) }
+            return .failed(reason: error.reason, dialogEnded: false)
         default:
             let current = now()
             if current.timeIntervalSince(entry.createdAt) > settings.maxAge.inSeconds {
                 let reason = "gave up after \(Self.describe(settings.maxAge)): \(error.reason)"
                 logger.error("Outcome not delivered in time; giving up")
                 await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: reason, at: current) }
-                return .failed(reason: reason)
+                return .failed(reason: reason, dialogEnded: false)
             }
             let attempts = entry.attempts + 1
             let delay = retryPolicy.delay(afterAttempts: attempts)

@@ -22,16 +22,16 @@ public final class Deliverer: Service, Sendable {
     public enum ImmediateResult: Sendable, Equatable {
         /// Alvaria has it.
         case delivered
-        /// Alvaria refused it for good (400, 404), or it could not be sent at all.
-        case failed(reason: String)
+        /// Alvaria refused it for good (400, 404), or it could not be sent at all; `dialogEnded`
+        /// when Alvaria answered 404 (the person's link has expired: the 410 page).
+        case failed(reason: String, dialogEnded: Bool)
         /// Stored and still being delivered (in the background, or after a backoff).
         case pending
 
         /// Alvaria answered 404: the dialog is gone, so the person's link has expired (410 page).
         public var dialogEnded: Bool {
-            guard case .failed(let reason) = self else { return false }
-            // 404 is final, so its reason is never wrapped ("gave up after …" only follows retryable errors).
-            return reason.hasPrefix(AlvariaError.dialogNotFound(nil).reason)
+            guard case .failed(_, let dialogEnded) = self else { return false }
+            return dialogEnded
         }
     }
 

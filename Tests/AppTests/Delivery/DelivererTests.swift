@@ -151,7 +151,7 @@ struct DelivererTests {
             let entry = try await harness.enqueue(sessionId)
             let result = await harness.deliverer.deliverNow(entry, budget: .seconds(5), logger: harness.logs.logger)
             #expect(result.dialogEnded)
-            guard case .failed(let reason) = result else {
+            guard case .failed(let reason, _) = result else {
                 Issue.record("got \(result)")
                 return
             }
@@ -171,7 +171,7 @@ struct DelivererTests {
             let entry = try await harness.enqueue(try #require(SessionID("never-created")))
             let result = await harness.deliverer.deliverNow(entry, budget: .seconds(5), logger: harness.logs.logger)
             #expect(result.dialogEnded)
-            guard case .failed(let reason) = result else {
+            guard case .failed(let reason, _) = result else {
                 Issue.record("got \(result)")
                 return
             }
@@ -187,7 +187,7 @@ struct DelivererTests {
             let entry = try await harness.enqueue(sessionId, variables: [OutcomeVariable(id: "", value: "x")])
             let result = await harness.deliverer.deliverNow(entry, budget: .seconds(5), logger: harness.logs.logger)
             #expect(!result.dialogEnded, "a refusal is not an expired link")
-            guard case .failed(let reason) = result else {
+            guard case .failed(let reason, _) = result else {
                 Issue.record("got \(result)")
                 return
             }

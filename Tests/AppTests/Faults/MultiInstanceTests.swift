@@ -16,19 +16,9 @@ struct MultiInstanceTests {
     func outageAcrossTwoInstances() async throws {
         try await PostgresTestServer.withDatabases { makeDatabase in
             try await LiveSimulator.run { simulator in
-                let database = try await makeDatabase()
-                let environment = TestApp.environment(simulator: simulator, databasePath: "unused")
-                    .merging(FaultHarness.fastDelivery) { $1 }.merging(["DATABASE_URL": database]) { $1 }
-                let directory = try temporaryDirectory()
-                let instances = try (0..<2).map { _ in try SpawnedApp.launch(environment: environment, directory: directory) }
-                var waitedPorts: [Int] = []
-                for instance in instances { waitedPorts.append(try await instance.waitForPort()) }
-                let ports = waitedPorts
-
+                let (instances, ports) = try await Self.launchInstances(2, simulator: simulator, database: try await makeDatabase())
                 try await simulator.setFaults(#"{"failNextOutcome": 1000000}"#)
-                var created: [SessionID] = []
-                for _ in 0..<200 { created.append(try await simulator.createDialog(#"{"form":"consent-capture"}"#)) }
-                let sessions = created
+                let sessions = try await Self.dialogs(200, on: simulator)
                 let statuses = try await withHTTPDriver(port: ports[0]) { first in
                     try await withHTTPDriver(port: ports[1]) { second in
                         try await FaultHarness.concurrently(Array(sessions.enumerated())) { index, session in
@@ -59,20 +49,13 @@ struct MultiInstanceTests {
     func killOneInstanceMidDelivery() async throws {
         try await PostgresTestServer.withDatabases { makeDatabase in
             try await LiveSimulator.run { simulator in
-                let database = try await makeDatabase()
-                let environment = TestApp.environment(simulator: simulator, databasePath: "unused")
-                    .merging(FaultHarness.fastDelivery) { $1 }.merging(["DATABASE_URL": database]) { $1 }
-                let directory = try temporaryDirectory()
-                let victim = try SpawnedApp.launch(environment: environment, directory: directory)
-                let survivor = try SpawnedApp.launch(environment: environment, directory: directory)
-                let victimPort = try await victim.waitForPort()
-                let survivorPort = try await survivor.waitForPort()
+                let (instances, ports) = try await Self.launchInstances(2, simulator: simulator, database: try await makeDatabase())
+                let (victim, survivor) = (instances[0], instances[1])
+                let (victimPort, survivorPort) = (ports[0], ports[1])
 
                 // Queue 100 outcomes while Alvaria fails them all.
                 try await simulator.setFaults(#"{"failNextOutcome": 1000000}"#)
-                var created: [SessionID] = []
-                for _ in 0..<100 { created.append(try await simulator.createDialog(#"{"form":"consent-capture"}"#)) }
-                let sessions = created
+                let sessions = try await Self.dialogs(100, on: simulator)
                 let statuses = try await withHTTPDriver(port: victimPort) { victimHTTP in
                     try await withHTTPDriver(port: survivorPort) { survivorHTTP in
                         try await FaultHarness.concurrently(Array(sessions.enumerated())) { index, session in
@@ -164,5 +147,23 @@ struct MultiInstanceTests {
             }
             #expect(try await app.terminate() == 0)
         }
+    }
+
+    /// `count` app processes on one database, serving; with their ports.
+    static func launchInstances(_ count: Int, simulator: LiveSimulator, database: String) async throws -> ([SpawnedApp], [Int]) {
+        let environment = TestApp.environment(simulator: simulator, databasePath: "unused")
+            .merging(FaultHarness.fastDelivery) { $1 }.merging(["DATABASE_URL": database]) { $1 }
+        let directory = try temporaryDirectory()
+        let instances = try (0..<count).map { _ in try SpawnedApp.launch(environment: environment, directory: directory) }
+        var ports: [Int] = []
+        for instance in instances { ports.append(try await instance.waitForPort()) }
+        return (instances, ports)
+    }
+
+    /// `count` consent-form dialogs started in the simulator.
+    static func dialogs(_ count: Int, on simulator: LiveSimulator) async throws -> [SessionID] {
+        var sessions: [SessionID] = []
+        for _ in 0..<count { sessions.append(try await simulator.createDialog(#"{"form":"consent-capture"}"#)) }
+        return sessions
     }
 }
