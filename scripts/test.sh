@@ -11,12 +11,16 @@ log() { printf '\n==> %s\n' "$*"; }
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if ((${#missing[@]})); then
   log "Installing Debian packages: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The Debian package may start a system nginx on port 80; the tests run their own.
+  pkill -x nginx 2>/dev/null || true
 fi
 # selenium 4.40 is the newest whose dependencies PyPI serves here (4.52 needs an unpublished certifi).
 python3 -c 'import selenium, pytest' 2>/dev/null || { log "Installing Python packages"; pip install -q "selenium==4.40.0" pytest; }

@@ -71,7 +71,8 @@ public func buildApplication(
 
     let urls = AppURLs(basePath: config.http.basePath)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
-    let router = Router()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ForwardedHeadersMiddleware(trustedProxies: config.http.trustedProxies))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(frameAncestors: config.http.frameAncestors))
     router.add(middleware: ErrorPageMiddleware(pages: parts.pages, messages: parts.messages, urls: urls))

@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let appConfig = try await options.load()
-        let logger = bootstrapLogging(level: appConfig.logLevel)
+        let logger = bootstrapLogging(level: appConfig.logLevel, format: appConfig.logFormat)
         do {
             let app = try await buildApplication(config: appConfig, logger: logger) { channel in
                 let port = channel.localAddress?.port ?? appConfig.http.port

@@ -1,13 +1,21 @@
+import App
 import Foundation
 import Logging
 
-/// Once per process: logs to stderr at the configured level.
-func bootstrapLogging(level: String) -> Logger {
+/// Once per process: logs to stderr at the configured level, as readable text or JSON lines.
+func bootstrapLogging(level: String, format: AppConfig.LogFormat = .text) -> Logger {
     let level = Logger.Level(rawValue: level) ?? .info
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+        switch format {
+        case .text:
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        case .json:
+            var handler = JSONLogHandler(label: label) { line in FileHandle.standardError.write(Data(line.utf8)) }
+            handler.logLevel = level
+            return handler
+        }
     }
     return Logger(label: "disposable-app")
 }

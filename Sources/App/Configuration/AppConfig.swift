@@ -16,7 +16,7 @@ public import Foundation
 ///   `delivery.claimLease`, `retention.deliveredValues`, `retention.interval`, `http.shutdownGracePeriod`,
 ///   `database.poolSize`
 /// - `simulator.host`, `simulator.port`, `simulator.tokenLifetime` (demo mode's in-process simulator)
-/// - `log.level`
+/// - `log.level`, `log.format`
 ///
 /// Keys marked * are secrets: read as secrets, refused in the YAML file, never printed.
 public struct AppConfig: Sendable {
@@ -29,6 +29,11 @@ public struct AppConfig: Sendable {
     /// The in-process simulator of demo mode; nil in live mode.
     public var simulator: SimulatorConfiguration?
     public var logLevel: String
+    /// `text` (readable, the default) or `json` (one object per line, for log shippers).
+    public var logFormat: LogFormat
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
     /// Reads and validates every key; throws all the problems at once.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -48,6 +53,7 @@ public struct AppConfig: Sendable {
         formsDirectory = values.string("forms.directory", default: "config/forms")
         delivery = DeliverySettings(&values)
         logLevel = values.choice("log.level", default: LogLevel.info).rawValue
+        logFormat = values.choice("log.format", default: LogFormat.text)
         if !values.problems.isEmpty {
             throw ConfigurationError(problems: values.problems)
         }
@@ -67,7 +73,8 @@ public struct HTTPSettings: Sendable {
     public var basePath: String
     /// The origin people see, e.g. `https://forms.example.com`.
     public var publicURL: URL
-    public var trustedProxies: [String]
+    /// Peers whose `Forwarded` / `X-Forwarded-*` / `X-Request-Id` headers are believed.
+    public var trustedProxies: [IPAddressRange]
     /// Largest request body accepted (a form post); more is answered 413.
     public var maxBodySize: Int
     /// The folder served under `{basePath}/static`.
@@ -89,7 +96,13 @@ public struct HTTPSettings: Sendable {
                 URL(string: "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)")
                 ?? URL(string: "http://127.0.0.1")!
         }
-        trustedProxies = values.list("http.trustedProxies", default: ["127.0.0.0/8", "::1/128"])
+        trustedProxies = values.list("http.trustedProxies", default: ["127.0.0.0/8", "::1/128"]).compactMap { text in
+            guard let range = IPAddressRange(text) else {
+                values.problem("http.trustedProxies", "\"\(text)\" is not valid; expected CIDRs like 10.0.0.0/8 or ::1/128, separated by commas")
+                return nil
+            }
+            return range
+        }
         maxBodySize = values.int("http.maxBodySize", default: 64 * 1024, range: 1024...(16 * 1024 * 1024))
         publicDirectory = values.string("http.publicDirectory", default: "Public")
         frameAncestors = values.string("security.frameAncestors", default: "'none'")

@@ -81,29 +81,36 @@ struct OwnPostgresServer: Sendable {
 
     struct ScriptFailed: Error { let output: String }
 
-    /// Runs scripts/postgres.sh without blocking a thread of the cooperative pool (which a
-    /// 2-core machine has only two of). Output goes to a file, since the server it starts keeps
-    /// inherited pipes open. posix_spawn and waitpid rather than Foundation's Process: inside
-    /// the test runner Process sometimes never reaped this script (it stayed a zombie).
     private static func script(_ arguments: [String]) async throws -> String {
-        let outputPath = try temporaryDirectory().appendingPathComponent("postgres.sh.out").path
-        let executable = packageRoot.appendingPathComponent("scripts/postgres.sh").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw ScriptFailed(output: "posix_spawn failed: \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        // WIFEXITED && WEXITSTATUS == 0, spelled out: the C macros are not imported.
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { throw ScriptFailed(output: output) }
+        let (status, output) = try await runTool(packageRoot.appendingPathComponent("scripts/postgres.sh").path, arguments)
+        guard status == 0 else { throw ScriptFailed(output: output) }
         return output
     }
 }
+
+/// Runs a command line tool to completion without blocking a thread of the cooperative pool
+/// (a 2-core machine has only two). Output goes through a file, since a server the tool starts
+/// keeps inherited pipes open; posix_spawn and waitpid rather than Foundation's Process, which
+/// inside the test runner sometimes never reaped its child (it stayed a zombie).
+func runTool(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let outputPath = try temporaryDirectory().appendingPathComponent("tool.out").path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for argument in argv { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw ToolFailed(reason: "posix_spawn \(executable): \(spawned)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, WNOHANG) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    // WIFEXITED ? WEXITSTATUS : failure, spelled out: the C macros are not imported.
+    return (status & 0x7f == 0 ? (status >> 8) & 0xff : -1, output)
+}
+
+/// A tool could not be started.
+struct ToolFailed: Error { let reason: String }

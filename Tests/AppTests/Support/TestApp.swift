@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 
@@ -42,6 +43,7 @@ struct TestApp: Sendable {
 
     static func run<Value: Sendable>(
         overrides: [String: String] = [:],
+        logger: Logger = quietLogger,
         _ body: @Sendable (TestApp) async throws -> Value
     ) async throws -> Value {
         try await LiveSimulator.run { simulator in
@@ -50,7 +52,7 @@ struct TestApp: Sendable {
                 configFile: packageRoot.appendingPathComponent("config/app.yaml").path,
                 environment: environment(simulator: simulator, databasePath: databasePath, overrides: overrides)
             )
-            let app = try await buildApplication(config: config, logger: quietLogger)
+            let app = try await buildApplication(config: config, logger: logger)
             return try await app.test(.live) { client in
                 try await body(TestApp(client: client, simulator: simulator, databasePath: databasePath))
             }
