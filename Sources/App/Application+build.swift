@@ -74,7 +74,12 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ForwardedHeadersMiddleware(trustedProxies: config.http.trustedProxies))
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware(frameAncestors: config.http.frameAncestors))
+    router.add(
+        middleware: SecurityHeadersMiddleware(
+            frameAncestors: config.http.frameAncestors,
+            strictTransportSecurity: config.http.publicURL.scheme == "https"
+        )
+    )
     router.add(middleware: ErrorPageMiddleware(pages: parts.pages, messages: parts.messages, urls: urls))
     router.add(
         middleware: FileMiddleware(
