@@ -5,19 +5,25 @@ import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
+public import Prometheus
 import ServiceLifecycle
 
 /// Builds the whole server from a checked configuration: the HTTP client and token provider,
 /// the in-process simulator in demo mode, and the routes.
 ///
-/// - Parameter onServerRunning: receives the app's bound channel (tests learn the port from it).
+/// - Parameters:
+///   - metrics: the registry `/metrics` renders and everything counts into; a fresh one by
+///     default, so that apps built in one process (tests) count apart.
+///   - onServerRunning: receives the app's bound channel (tests learn the port from it).
 public func buildApplication(
     config: AppConfig,
     logger: Logger,
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     // Everything that can fail is checked before anything that needs shutting down is created.
     let parts = try await loadParts(config: config, logger: logger)
+    let metricsFactory = makeMetricsFactory(registry: metrics)
     var services: [any Service] = parts.store.services
     let endpoints: AlvariaEndpoints
     var demoState: SimulatorState?
@@ -51,7 +57,8 @@ public func buildApplication(
             realm: config.alvaria.orgId
         ),
         timeout: config.alvaria.requestTimeout,
-        logger: logger
+        logger: logger,
+        metricsFactory: metricsFactory
     )
 
     let alvaria = AlvariaClient(
@@ -60,18 +67,25 @@ public func buildApplication(
         endpoints: endpoints,
         orgId: config.alvaria.orgId,
         apiKey: config.alvaria.apiKey,
-        requestTimeout: config.alvaria.requestTimeout
+        requestTimeout: config.alvaria.requestTimeout,
+        metricsFactory: metricsFactory
     )
 
-    let deliverer = Deliverer(store: parts.store.store, poster: alvaria, settings: config.delivery, logger: logger)
-    services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
-    services.append(
-        StartsAfter(ready: parts.store.prepare, service: RetentionService(store: parts.store.store, settings: config.delivery, logger: logger))
+    let deliverer = Deliverer(
+        store: parts.store.store,
+        poster: alvaria,
+        settings: config.delivery,
+        logger: logger,
+        metricsFactory: metricsFactory
     )
+    let retention = RetentionService(store: parts.store.store, settings: config.delivery, logger: logger, metricsFactory: metricsFactory)
+    services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
+    services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
     let urls = AppURLs(basePath: config.http.basePath)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
     router.add(middleware: ForwardedHeadersMiddleware(trustedProxies: config.http.trustedProxies))
     router.add(middleware: RequestLogMiddleware())
     router.add(
@@ -91,6 +105,7 @@ public func buildApplication(
     )
     let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
     HealthController(tokens: tokens, store: parts.store.store).addRoutes(to: root)
+    MetricsController(registry: metrics).addRoutes(to: root)
     let console = demoState.map { state in
         ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, urls: urls)
     }
@@ -119,6 +134,17 @@ public func buildApplication(
     )
     app.beforeServerStarts(perform: parts.store.prepare)
     return app
+}
+
+/// The factory for all of the app's metrics, writing to `registry`. Delivery latency runs from the
+/// submit to Alvaria's 204, which may take hours while Alvaria is down: it gets longer buckets.
+private func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+    var factory = PrometheusMetricsFactory(registry: registry)
+    factory.durationHistogramBuckets["outbox_delivery_latency_seconds"] = [
+        .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
+        .seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(4 * 3600),
+    ]
+    return factory
 }
 
 /// The in-process simulator of demo mode; tells the client where it listens once bound.

@@ -2,6 +2,7 @@ public import AlvariaModels
 public import AsyncHTTPClient
 import Foundation
 public import Logging
+public import Metrics
 import NIOCore
 import NIOHTTP1
 
@@ -10,6 +11,7 @@ import NIOHTTP1
 /// Every call carries `Authorization: Bearer`, `x-api-key` and `Accept: application/json`.
 /// A 401 invalidates the token, refreshes it once and retries once. Failures come back as
 /// ``AlvariaError`` so callers can tell final answers (400, 404) from retryable ones.
+/// Each exchange is counted in ``UpstreamMetrics`` (`alvaria_requests_total{endpoint="context"|"outcome"}`).
 public struct AlvariaClient: Sendable {
     let httpClient: HTTPClient
     let tokens: TokenProvider
@@ -17,6 +19,7 @@ public struct AlvariaClient: Sendable {
     let orgId: String
     let apiKey: String
     let requestTimeout: Duration
+    let metrics: UpstreamMetrics
 
     private static let encoder = JSONEncoder()
 
@@ -26,7 +29,8 @@ public struct AlvariaClient: Sendable {
         endpoints: AlvariaEndpoints,
         orgId: String,
         apiKey: String,
-        requestTimeout: Duration
+        requestTimeout: Duration,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.httpClient = httpClient
         self.tokens = tokens
@@ -34,11 +38,12 @@ public struct AlvariaClient: Sendable {
         self.orgId = orgId
         self.apiKey = apiKey
         self.requestTimeout = requestTimeout
+        self.metrics = UpstreamMetrics(factory: metricsFactory)
     }
 
     /// `GET …/disposableApp/context?sessionId=S`.
     public func context(for sessionId: SessionID, logger: Logger) async throws(AlvariaError) -> DisposableAppContext {
-        let data = try await call(.GET, "context", sessionId: sessionId, body: nil, logger: logger)
+        let data = try await call(.GET, .context, sessionId: sessionId, body: nil, logger: logger)
         guard let context = try? JSONDecoder().decode(DisposableAppContext.self, from: data) else {
             throw .invalidResponse(reason: "the context is not a disposableAppContext")
         }
@@ -53,12 +58,12 @@ public struct AlvariaClient: Sendable {
         } catch {
             throw .invalidResponse(reason: "outcome not encodable")
         }
-        _ = try await call(.POST, "outcome", sessionId: sessionId, body: body, logger: logger)
+        _ = try await call(.POST, .outcome, sessionId: sessionId, body: body, logger: logger)
     }
 
     private func call(
         _ method: HTTPMethod,
-        _ resource: String,
+        _ endpoint: UpstreamMetrics.Endpoint,
         sessionId: SessionID,
         body: Data?,
         logger: Logger
@@ -66,19 +71,19 @@ public struct AlvariaClient: Sendable {
         let base = await endpoints.resolved().apiBaseURL.absoluteString
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
         let url =
-            "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(resource)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
+            "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
         let started = ContinuousClock.now
         var token = try await tokens.accessToken()
-        var (status, data) = try await send(method, url, token: token, body: body)
+        var (status, data) = try await send(method, url, token: token, body: body, endpoint: endpoint)
         if status == 401 {
             await tokens.invalidate(token)
             token = try await tokens.accessToken()
-            (status, data) = try await send(method, url, token: token, body: body)
+            (status, data) = try await send(method, url, token: token, body: body, endpoint: endpoint)
         }
         logger.debug(
             "Alvaria call",
             metadata: [
-                "alvaria.call": "\(resource)",
+                "alvaria.call": "\(endpoint.rawValue)",
                 "alvaria.status": "\(status)",
                 "alvaria.duration": "\(ContinuousClock.now - started)",
             ]
@@ -86,7 +91,13 @@ public struct AlvariaClient: Sendable {
         return try Self.check(status: status, data: data)
     }
 
-    private func send(_ method: HTTPMethod, _ url: String, token: String, body: Data?) async throws(AlvariaError) -> (Int, Data) {
+    private func send(
+        _ method: HTTPMethod,
+        _ url: String,
+        token: String,
+        body: Data?,
+        endpoint: UpstreamMetrics.Endpoint
+    ) async throws(AlvariaError) -> (Int, Data) {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -96,12 +107,16 @@ public struct AlvariaClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        let started = ContinuousClock.now
         do {
             let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
             let buffer = try await response.body.collect(upTo: 1024 * 1024)
+            metrics.record(endpoint, status: Int(response.status.code), started: started)
             return (Int(response.status.code), Data(buffer: buffer))
         } catch {
-            throw AlvariaError.classify(error)
+            let error = AlvariaError.classify(error)
+            metrics.record(endpoint, error: error, started: started)
+            throw error
         }
     }
 

@@ -2,6 +2,7 @@ import AlvariaModels
 public import AsyncHTTPClient
 import Foundation
 public import Logging
+public import Metrics
 import NIOCore
 
 /// Gets and caches OAuth2 client-credentials tokens from Alvaria's token service.
@@ -13,6 +14,8 @@ import NIOCore
 /// - If refreshing fails, the cached token is used until it truly expires, and background
 ///   refreshes back off exponentially (1 s doubling to 60 s, with jitter).
 /// - A missing `expires_in` counts as 5 minutes.
+/// - Each token request is counted in ``UpstreamMetrics`` (`alvaria_requests_total{endpoint="token"}`
+///   and `alvaria_token_refreshes_total{result}`).
 public actor TokenProvider {
     /// How to ask for a token.
     public struct Credentials: Sendable {
@@ -42,6 +45,7 @@ public actor TokenProvider {
     private let timeout: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
     private let logger: Logger
+    private let metrics: UpstreamMetrics
 
     private var cached: Token?
     private var refreshing: Task<Token, any Error>?
@@ -55,6 +59,7 @@ public actor TokenProvider {
         credentials: Credentials,
         timeout: Duration,
         logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.httpClient = httpClient
@@ -63,6 +68,7 @@ public actor TokenProvider {
         self.timeout = timeout
         self.logger = logger
         self.now = now
+        self.metrics = UpstreamMetrics(factory: metricsFactory)
     }
 
     /// A token good for at least the next request.
@@ -107,6 +113,7 @@ public actor TokenProvider {
                 let response = try await requestToken()
                 let token = Self.token(from: response, obtainedAt: started)
                 cached = token
+                metrics.recordRefresh(succeeded: true)
                 consecutiveFailures = 0
                 nextBackgroundAttempt = nil
                 logger.info(
@@ -115,6 +122,7 @@ public actor TokenProvider {
                 )
                 return token
             } catch {
+                metrics.recordRefresh(succeeded: false)
                 consecutiveFailures += 1
                 let backoff = Self.backoff(afterFailures: consecutiveFailures)
                 nextBackgroundAttempt = now() + backoff
@@ -163,12 +171,16 @@ public actor TokenProvider {
 
         let status: Int
         let body: ByteBuffer
+        let started = ContinuousClock.now
         do {
             let response = try await httpClient.execute(request, timeout: TimeAmount(timeout))
             status = Int(response.status.code)
             body = try await response.body.collect(upTo: 64 * 1024)
+            metrics.record(.token, status: status, started: started)
         } catch {
-            switch AlvariaError.classify(error) {
+            let error = AlvariaError.classify(error)
+            metrics.record(.token, error: error, started: started)
+            switch error {
             case .timeout: throw .tokenService(.timeout)
             case let other: throw .tokenService(.transport(reason: other.reason))
             }
