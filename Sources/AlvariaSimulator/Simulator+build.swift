@@ -55,7 +55,7 @@ public func buildSimulatorRouter(configuration: SimulatorConfiguration, state: S
 }
 
 /// Adds the injected latency to every call except the control API, which tests need promptly,
-/// and tracks the outcome requests in flight.
+/// and tracks the outcome and context requests in flight.
 struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
     let state: SimulatorState
 
@@ -63,8 +63,13 @@ struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
         // In flight from the moment it arrives, latency included: a client killed meanwhile may
         // still see its outcome recorded.
         let isOutcome = request.method == .post && request.uri.path.hasSuffix("/disposableApp/outcome")
+        let isContext = request.method == .get && request.uri.path.hasSuffix("/disposableApp/context")
         if isOutcome { state.outcomeReceived() }
-        defer { if isOutcome { state.outcomeAnswered() } }
+        if isContext { state.contextReceived() }
+        defer {
+            if isOutcome { state.outcomeAnswered() }
+            if isContext { state.contextAnswered() }
+        }
         let latency = state.latency
         if latency > .zero, !request.uri.path.contains("/simulator/") {
             try await Task.sleep(for: latency)

@@ -62,6 +62,10 @@ public final class SimulatorState: Sendable {
         public var outcomesInFlight = 0
         /// The most outcome requests ever in flight at once.
         public var maxOutcomesInFlight = 0
+        /// Context requests received and not yet answered (latency included).
+        public var contextsInFlight = 0
+        /// The most context requests ever in flight at once: what a client's concurrency cap must bound.
+        public var maxContextsInFlight = 0
     }
 
     /// Which kind of API call a fault applies to.
@@ -137,6 +141,18 @@ public final class SimulatorState: Sendable {
 
     func outcomeAnswered() {
         state.withLock { $0.stats.outcomesInFlight -= 1 }
+    }
+
+    /// Marks a context request as received; pair with ``contextAnswered()``.
+    func contextReceived() {
+        state.withLock { state in
+            state.stats.contextsInFlight += 1
+            state.stats.maxContextsInFlight = max(state.stats.maxContextsInFlight, state.stats.contextsInFlight)
+        }
+    }
+
+    func contextAnswered() {
+        state.withLock { $0.stats.contextsInFlight -= 1 }
     }
 
     /// Counts an API call as received, before any check or fault.

@@ -68,7 +68,9 @@ public func buildApplication(
         orgId: config.alvaria.orgId,
         apiKey: config.alvaria.apiKey,
         requestTimeout: config.alvaria.requestTimeout,
-        metricsFactory: metricsFactory
+        metricsFactory: metricsFactory,
+        maxConcurrentCalls: config.limits.upstreamConcurrency,
+        queueTimeout: config.limits.upstreamQueueTimeout
     )
 
     let deliverer = Deliverer(
@@ -110,6 +112,19 @@ public func buildApplication(
         ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, urls: urls)
     }
     console?.addRoutes(to: root)
+    // Only the form routes are rate limited: health, readiness, metrics and static files never are.
+    let limited = root.group()
+        .add(
+            middleware: RateLimitMiddleware(
+                pageLoads: TokenBucketLimiter(perMinute: config.limits.pageLoadsPerMinute),
+                submits: TokenBucketLimiter(perMinute: config.limits.submitsPerMinute),
+                // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the peer.
+                clientKey: { _, context in context.clientAddress ?? "unknown" },
+                pages: parts.pages,
+                messages: parts.messages,
+                urls: urls
+            )
+        )
     FormController(
         forms: parts.forms,
         alvaria: alvaria,
@@ -123,10 +138,19 @@ public func buildApplication(
         immediateBudget: config.delivery.immediateBudget,
         maxBodySize: config.http.maxBodySize,
         console: console
-    ).addRoutes(to: root)
+    ).addRoutes(to: limited)
 
     var app = Application(
         router: router,
+        // Against hostile clients: headers far beyond what a browser sends are refused (400,
+        // connection closed), and a connection without a complete request within the idle
+        // timeout, such as a slowloris trickling its headers, is closed.
+        server: .http1(
+            configuration: .init(
+                idleTimeout: TimeAmount(config.http.idleTimeout),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
+            )
+        ),
         configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
         services: services,
         onServerRunning: onServerRunning,

@@ -12,6 +12,8 @@ import NIOHTTP1
 /// A 401 invalidates the token, refreshes it once and retries once. Failures come back as
 /// ``AlvariaError`` so callers can tell final answers (400, 404) from retryable ones.
 /// Each exchange is counted in ``UpstreamMetrics`` (`alvaria_requests_total{endpoint="context"|"outcome"}`).
+/// At most `maxConcurrentCalls` calls are in flight at once; a call that would queue for longer
+/// than `queueTimeout` fails with the retryable ``AlvariaError/overloaded``.
 public struct AlvariaClient: Sendable {
     let httpClient: HTTPClient
     let tokens: TokenProvider
@@ -20,6 +22,9 @@ public struct AlvariaClient: Sendable {
     let apiKey: String
     let requestTimeout: Duration
     let metrics: UpstreamMetrics
+    /// Shared by every copy of the client: page loads and the deliverer draw from one pool.
+    let gate: UpstreamGate
+    let queueTimeout: Duration
 
     private static let encoder = JSONEncoder()
 
@@ -30,7 +35,9 @@ public struct AlvariaClient: Sendable {
         orgId: String,
         apiKey: String,
         requestTimeout: Duration,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        maxConcurrentCalls: Int = 32,
+        queueTimeout: Duration = .seconds(2)
     ) {
         self.httpClient = httpClient
         self.tokens = tokens
@@ -39,6 +46,8 @@ public struct AlvariaClient: Sendable {
         self.apiKey = apiKey
         self.requestTimeout = requestTimeout
         self.metrics = UpstreamMetrics(factory: metricsFactory)
+        gate = UpstreamGate(limit: maxConcurrentCalls)
+        self.queueTimeout = queueTimeout
     }
 
     /// `GET …/disposableApp/context?sessionId=S`.
@@ -72,6 +81,8 @@ public struct AlvariaClient: Sendable {
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
         let url =
             "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
+        guard await gate.acquire(timeout: queueTimeout) else { throw .overloaded }
+        defer { gate.release() }
         let started = ContinuousClock.now
         var token = try await tokens.accessToken()
         var (status, data) = try await send(method, url, token: token, body: body, endpoint: endpoint)

@@ -23,11 +23,13 @@ public enum AlvariaError: Error, Sendable, Equatable {
     case transport(reason: String)
     /// No access token could be had.
     case tokenService(TokenServiceError)
+    /// Not sent: too many calls were already in flight for the whole queue timeout.
+    case overloaded
 
     /// True for failures that another attempt may not meet (5xx, timeouts, network).
     public var isRetryable: Bool {
         switch self {
-        case .serverError, .timeout, .transport, .unexpectedStatus: true
+        case .serverError, .timeout, .transport, .unexpectedStatus, .overloaded: true
         case .tokenService(let error): error.isRetryable
         case .badRequest, .unauthorized, .dialogNotFound, .notAcceptable, .invalidResponse: false
         }
@@ -46,6 +48,7 @@ public enum AlvariaError: Error, Sendable, Equatable {
         case .timeout: "timeout"
         case .transport(let reason): "transport error: \(reason)"
         case .tokenService(let error): "token service: \(error.reason)"
+        case .overloaded: "too many concurrent upstream calls"
         }
     }
 

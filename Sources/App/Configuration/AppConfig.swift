@@ -6,7 +6,7 @@ public import Foundation
 ///
 /// Keys (environment variable in swift-configuration's mapping, e.g. `http.port` ← `HTTP_PORT`):
 /// - `http.host`, `http.port`, `http.basePath`, `http.publicURL`, `http.trustedProxies`,
-///   `http.maxBodySize`, `http.publicDirectory`, `security.frameAncestors`
+///   `http.maxBodySize`, `http.idleTimeout`, `http.publicDirectory`, `security.frameAncestors`
 /// - `alvaria.mode` (`simulator` | `live`), `alvaria.orgId`, `alvaria.region`, `alvaria.tokenURL`,
 ///   `alvaria.apiBaseURL`, `alvaria.clientId`, `alvaria.clientSecret`*, `alvaria.apiKey`*,
 ///   `alvaria.scope`, `alvaria.connectTimeout`, `alvaria.requestTimeout`
@@ -15,6 +15,8 @@ public import Foundation
 /// - `delivery.immediateBudget`, `delivery.backoffBase`, `delivery.backoffCap`, `delivery.maxAge`,
 ///   `delivery.claimLease`, `retention.deliveredValues`, `retention.interval`, `http.shutdownGracePeriod`,
 ///   `database.poolSize`
+/// - `limits.pageLoadsPerMinute`, `limits.submitsPerMinute` (per client address, 0 disables),
+///   `limits.upstreamConcurrency`, `limits.upstreamQueueTimeout`
 /// - `simulator.host`, `simulator.port`, `simulator.tokenLifetime` (demo mode's in-process simulator)
 /// - `log.level`, `log.format`
 ///
@@ -26,6 +28,7 @@ public struct AppConfig: Sendable {
     public var database: DatabaseSettings
     public var formsDirectory: String
     public var delivery: DeliverySettings
+    public var limits: LimitSettings
     /// The in-process simulator of demo mode; nil in live mode.
     public var simulator: SimulatorConfiguration?
     public var logLevel: String
@@ -52,6 +55,7 @@ public struct AppConfig: Sendable {
         database = DatabaseSettings(&values)
         formsDirectory = values.string("forms.directory", default: "config/forms")
         delivery = DeliverySettings(&values)
+        limits = LimitSettings(&values)
         logLevel = values.choice("log.level", default: LogLevel.info).rawValue
         logFormat = values.choice("log.format", default: LogFormat.text)
         if !values.problems.isEmpty {
@@ -77,6 +81,8 @@ public struct HTTPSettings: Sendable {
     public var trustedProxies: [IPAddressRange]
     /// Largest request body accepted (a form post); more is answered 413.
     public var maxBodySize: Int
+    /// A connection with no complete request for this long is closed (slow or idle clients).
+    public var idleTimeout: Duration
     /// The folder served under `{basePath}/static`.
     public var publicDirectory: String
     /// Who may frame the pages (CSP `frame-ancestors`): `'none'`, or the agent desktop's origins.
@@ -104,6 +110,7 @@ public struct HTTPSettings: Sendable {
             return range
         }
         maxBodySize = values.int("http.maxBodySize", default: 64 * 1024, range: 1024...(16 * 1024 * 1024))
+        idleTimeout = values.duration("http.idleTimeout", default: .seconds(30), minimum: .milliseconds(100))
         publicDirectory = values.string("http.publicDirectory", default: "Public")
         frameAncestors = values.string("security.frameAncestors", default: "'none'")
         shutdownGracePeriod = values.duration("http.shutdownGracePeriod", default: .seconds(25), minimum: .zero)
@@ -361,6 +368,25 @@ public struct DeliverySettings: Sendable {
         if backoffCap < backoffBase {
             values.problem("delivery.backoffCap", "is shorter than delivery.backoffBase; expected a cap at least as long as the base")
         }
+    }
+}
+
+/// `limits.*`: what one client, or all of them together, may ask of the app and of Alvaria.
+public struct LimitSettings: Sendable {
+    /// Form page loads (GET) per client address per minute, also the burst; 0 disables.
+    public var pageLoadsPerMinute: Int
+    /// Form submits (POST) per client address per minute, also the burst; 0 disables.
+    public var submitsPerMinute: Int
+    /// Calls to Alvaria in flight at once, page loads and deliveries together.
+    public var upstreamConcurrency: Int
+    /// How long a call may wait for one of those slots before it fails as retryable (503 on a page).
+    public var upstreamQueueTimeout: Duration
+
+    init(_ values: inout ConfigValues) {
+        pageLoadsPerMinute = values.int("limits.pageLoadsPerMinute", default: 60, range: 0...1_000_000)
+        submitsPerMinute = values.int("limits.submitsPerMinute", default: 20, range: 0...1_000_000)
+        upstreamConcurrency = values.int("limits.upstreamConcurrency", default: 32, range: 1...10_000)
+        upstreamQueueTimeout = values.duration("limits.upstreamQueueTimeout", default: .seconds(2), minimum: .zero)
     }
 }
 

@@ -142,6 +142,7 @@ struct FormController: Sendable {
         } catch is URLEncodedForm.MalformedError {
             return status(.badRequest, request)
         } catch {
+            // Over http.maxBodySize, or more fields than any form has (URLEncodedForm.maxFields).
             return status(.tooLarge, request)
         }
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: request.headers[.acceptLanguage])

@@ -4,10 +4,19 @@ import Foundation
 /// bytes that are not UTF-8 are an error (400), never silently dropped or replaced.
 enum URLEncodedForm {
     struct MalformedError: Error {}
+    /// More fields than any form has: refused (413) before anything is decoded or validated.
+    struct TooManyFieldsError: Error {}
 
-    static func decode(_ body: String) throws(MalformedError) -> [(String, String)] {
+    /// More than any real form posts (the largest has a few dozen fields plus the token), far
+    /// less than a hostile body under `http.maxBodySize` could carry.
+    static let maxFields = 1000
+
+    static func decode(_ body: String, maxFields: Int = maxFields) throws -> [(String, String)] {
+        let items = body.split(separator: "&", omittingEmptySubsequences: true)
+        guard items.count <= maxFields else { throw TooManyFieldsError() }
         var pairs: [(String, String)] = []
-        for item in body.split(separator: "&", omittingEmptySubsequences: true) {
+        pairs.reserveCapacity(items.count)
+        for item in items {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = try decodeComponent(parts[0])
             let value = parts.count > 1 ? try decodeComponent(parts[1]) : ""
@@ -16,9 +25,9 @@ enum URLEncodedForm {
         return pairs
     }
 
-    static func decode(bytes: some Collection<UInt8>) throws(MalformedError) -> [(String, String)] {
+    static func decode(bytes: some Collection<UInt8>, maxFields: Int = maxFields) throws -> [(String, String)] {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw MalformedError() }
-        return try decode(text)
+        return try decode(text, maxFields: maxFields)
     }
 
     private static func decodeComponent(_ component: Substring) throws(MalformedError) -> String {

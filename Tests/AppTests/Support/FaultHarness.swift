@@ -5,8 +5,11 @@ import Testing
 /// Shared moves of the multi-process fault tests: real app processes, the simulator in this
 /// process, real databases.
 enum FaultHarness {
-    /// Settings that make faults play out in seconds rather than minutes.
+    /// Settings that make faults play out in seconds rather than minutes. Rate limits are off:
+    /// every submit comes from this one loopback client.
     static let fastDelivery = [
+        "LIMITS_PAGE_LOADS_PER_MINUTE": "0",
+        "LIMITS_SUBMITS_PER_MINUTE": "0",
         "DELIVERY_CLAIM_LEASE": "2s",
         "DELIVERY_BACKOFF_BASE": "50ms",
         "DELIVERY_BACKOFF_CAP": "300ms",

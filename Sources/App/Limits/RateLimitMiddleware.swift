@@ -1,0 +1,42 @@
+import Hummingbird
+
+/// Per-client rate limits on the form routes: page loads (GET, HEAD) and submits (POST) each
+/// have their own bucket, so a person who loaded a page can still send it. Over the limit the
+/// answer is 429 with the "too many attempts" page and `Retry-After` in whole seconds.
+///
+/// Added only to the form routes' group: health, readiness, metrics and static files are
+/// never limited.
+struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let pageLoads: TokenBucketLimiter
+    let submits: TokenBucketLimiter
+    /// Which client a request comes from (the peer address, or what a trusted proxy says).
+    let clientKey: @Sendable (Request, Context) -> String
+    let pages: PageRenderer
+    let messages: MessageCatalog
+    let urls: AppURLs
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let limiter: TokenBucketLimiter
+        let kind: String
+        switch request.method {
+        case .get, .head: (limiter, kind) = (pageLoads, "pageLoads")
+        case .post: (limiter, kind) = (submits, "submits")
+        default: return try await next(request, context)
+        }
+        guard case .limited(let retryAfter) = limiter.take(clientKey(request, context)) else {
+            return try await next(request, context)
+        }
+        context.logger.notice("Rate limit reached", metadata: ["limit.kind": "\(kind)", "limit.retryAfter": "\(retryAfter)"])
+        let language = messages.negotiate(
+            query: request.uri.queryParameters["lang"].map(String.init),
+            context: nil,
+            acceptLanguage: request.headers[.acceptLanguage]
+        )
+        var response = pages.render(
+            MessagePage(.tooManyRequests, language: language, messages: messages, stylesheet: urls.stylesheet),
+            status: .tooManyRequests
+        )
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
+    }
+}

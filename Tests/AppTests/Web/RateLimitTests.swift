@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import App
+
+/// Per-client rate limits on page loads and submits: 429 with the friendly page and
+/// `Retry-After`, other clients and the operational routes unaffected.
+@Suite("Rate limits per client")
+struct RateLimitTests {
+    @Test("a burst of page loads beyond the limit gets 429 with Retry-After and the page; health and static files still answer")
+    func pageLoadBurst() async throws {
+        try await TestApp.run(overrides: ["LIMITS_PAGE_LOADS_PER_MINUTE": "3"]) { app in
+            let sessionId = try await app.simulator.createDialog("{}")
+            let uri = "/f/address-update?sessionId=\(sessionId.rawValue)"
+            for _ in 0..<3 { #expect(try await app.get(uri).status == .ok) }
+            let limited = try await app.get(uri)
+            #expect(limited.status == .tooManyRequests)
+            // 3 per minute: the next token comes within 20 seconds.
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...20).contains(retryAfter))
+            #expect(limited.text.contains("Too many attempts"))
+            #expect(limited.headers[.contentType] == "text/html; charset=utf-8")
+            let spanish = try await app.get(uri + "&lang=es")
+            #expect(spanish.status == .tooManyRequests)
+            #expect(spanish.text.contains("Demasiados intentos"))
+            #expect(app.simulator.state.stats.contextRequests == 3)
+            #expect(try await app.get("/healthz").status == .ok)
+            #expect(try await app.get("/readyz").status == .ok)
+            #expect(try await app.get("/static/css/app.css").status == .ok)
+        }
+    }
+
+    @Test("submits have their own bucket: a person who loaded the page can still send it, until the submit limit")
+    func submitBucket() async throws {
+        try await TestApp.run(overrides: ["LIMITS_PAGE_LOADS_PER_MINUTE": "1", "LIMITS_SUBMITS_PER_MINUTE": "2"]) { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
+            let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
+            let token = try #require(TestApp.token(in: try await app.get(uri).text))
+            #expect(try await app.get(uri).status == .tooManyRequests)
+            let fields = [("_token", token), ("fullName", "Ana"), ("channel", "sms"), ("consent", "true")]
+            #expect(try await app.post(uri, fields).status == .seeOther)
+            #expect(try await app.post(uri, fields).status == .conflict)
+            let limited = try await app.post(uri, fields)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test("by default a burst of 60 page loads passes and the next is refused, and 0 turns the limit off")
+    func defaultsAndDisabling() async throws {
+        try await TestApp.run { app in
+            // 60 per minute also refills one a second while the burst runs: count until refused.
+            let started = ContinuousClock.now
+            var allowed = 0
+            while allowed <= 200, try await app.get("/f/address-update?sessionId=bad%20id").status == .badRequest {
+                allowed += 1
+            }
+            let refilled = Int((ContinuousClock.now - started).components.seconds) + 1
+            #expect(allowed >= 60)
+            #expect(allowed <= 60 + refilled)
+        }
+        try await TestApp.run(overrides: ["LIMITS_PAGE_LOADS_PER_MINUTE": "0"]) { app in
+            for _ in 0..<80 {
+                let status = try await app.get("/f/address-update?sessionId=bad%20id").status
+                #expect(status == .badRequest)
+            }
+        }
+    }
+
+    @Test("one client over the limit leaves another client's requests untouched")
+    func otherClientsUnaffected() async throws {
+        let pages = try await PageRenderer.bundled()
+        let messages = try MessageCatalog.bundled()
+        let router = Router()
+        // The key comes from a header here so that one test can be two clients; the app keys on the address.
+        router.add(
+            middleware: RateLimitMiddleware(
+                pageLoads: TokenBucketLimiter(perMinute: 2),
+                submits: TokenBucketLimiter(perMinute: 2),
+                clientKey: { request, _ in request.headers[HTTPField.Name("X-Client")!] ?? "" },
+                pages: pages,
+                messages: messages,
+                urls: AppURLs(basePath: "")
+            )
+        )
+        router.get("page") { _, _ in "ok" }
+        try await Application(router: router).test(.router) { client in
+            let load = { @Sendable (address: String) async throws -> HTTPResponse.Status in
+                try await client.execute(uri: "/page", method: .get, headers: [HTTPField.Name("X-Client")!: address]) { $0 }.status
+            }
+            for _ in 0..<2 {
+                let status = try await load("203.0.113.1")
+                #expect(status == .ok)
+            }
+            let limited = try await load("203.0.113.1")
+            #expect(limited == .tooManyRequests)
+            for _ in 0..<2 {
+                let status = try await load("203.0.113.2")
+                #expect(status == .ok)
+            }
+        }
+    }
+}
