@@ -62,14 +62,16 @@ struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // In flight from the moment it arrives, latency included: a client killed meanwhile may
         // still see its outcome recorded.
-        let isOutcome = request.method == .post && request.uri.path.hasSuffix("/disposableApp/outcome")
-        let isContext = request.method == .get && request.uri.path.hasSuffix("/disposableApp/context")
-        if isOutcome { state.outcomeReceived() }
-        if isContext { state.contextReceived() }
-        defer {
-            if isOutcome { state.outcomeAnswered() }
-            if isContext { state.contextAnswered() }
-        }
+        let call: SimulatorState.Call? =
+            if request.method == .post && request.uri.path.hasSuffix("/disposableApp/outcome") {
+                .outcome
+            } else if request.method == .get && request.uri.path.hasSuffix("/disposableApp/context") {
+                .context
+            } else {
+                nil
+            }
+        if let call { state.received(call) }
+        defer { if let call { state.answered(call) } }
         let latency = state.latency
         if latency > .zero, !request.uri.path.contains("/simulator/") {
             try await Task.sleep(for: latency)

@@ -131,28 +131,26 @@ public final class SimulatorState: Sendable {
         }
     }
 
-    /// Marks an outcome request as received; pair with ``outcomeAnswered()``.
-    func outcomeReceived() {
+    /// Marks a context or outcome request as received (latency included); pair with ``answered(_:)``.
+    func received(_ call: Call) {
+        guard let (current, maximum) = Self.inFlightFields(call) else { return }
         state.withLock { state in
-            state.stats.outcomesInFlight += 1
-            state.stats.maxOutcomesInFlight = max(state.stats.maxOutcomesInFlight, state.stats.outcomesInFlight)
+            state.stats[keyPath: current] += 1
+            state.stats[keyPath: maximum] = max(state.stats[keyPath: maximum], state.stats[keyPath: current])
         }
     }
 
-    func outcomeAnswered() {
-        state.withLock { $0.stats.outcomesInFlight -= 1 }
+    func answered(_ call: Call) {
+        guard let (current, _) = Self.inFlightFields(call) else { return }
+        state.withLock { $0.stats[keyPath: current] -= 1 }
     }
 
-    /// Marks a context request as received; pair with ``contextAnswered()``.
-    func contextReceived() {
-        state.withLock { state in
-            state.stats.contextsInFlight += 1
-            state.stats.maxContextsInFlight = max(state.stats.maxContextsInFlight, state.stats.contextsInFlight)
+    private static func inFlightFields(_ call: Call) -> (WritableKeyPath<Stats, Int>, WritableKeyPath<Stats, Int>)? {
+        switch call {
+        case .context: (\.contextsInFlight, \.maxContextsInFlight)
+        case .outcome: (\.outcomesInFlight, \.maxOutcomesInFlight)
+        case .token: nil
         }
-    }
-
-    func contextAnswered() {
-        state.withLock { $0.stats.contextsInFlight -= 1 }
     }
 
     /// Counts an API call as received, before any check or fault.
