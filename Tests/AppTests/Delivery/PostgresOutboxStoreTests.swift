@@ -40,3 +40,43 @@ struct PostgresOutboxStoreTests {
         }
     }
 }
+
+/// The operator commands on PostgreSQL, through the real binary: the same commands as on SQLite.
+@Suite(
+    "The outbox operator commands on PostgreSQL",
+    .enabled(if: PostgresTestServer.isAvailable, "needs TEST_POSTGRES_URL (scripts/test.sh starts one)")
+)
+struct PostgresOutboxCommandTests {
+    @Test("list, retry and purge work on a PostgreSQL outbox")
+    func commands() async throws {
+        try await PostgresTestServer.withStores { makeStore in
+            let store = try await makeStore()
+            let filled = try await FilledOutbox.fill(store, now: Date())
+            let url = try await Self.url(of: store)
+            let directory = try temporaryDirectory()
+            func run(_ arguments: [String]) async throws -> (Int32, String) {
+                let app = try SpawnedApp.launch(arguments: ["outbox"] + arguments, environment: ["DATABASE_URL": url], directory: directory)
+                return (try await app.waitForExit(timeout: .seconds(30)), app.log)
+            }
+            let (listStatus, list) = try await run(["list"])
+            #expect(listStatus == 0)
+            #expect(list.contains("1 queued, 1 failed, 2 delivered"), "\(list)")
+            #expect(!list.contains(FilledOutbox.sessions.oldDelivered), "sessions are shortened")
+            #expect(!list.contains(FilledOutbox.privateValue))
+            let (retryStatus, retry) = try await run(["retry", "\(filled.failed.id)"])
+            #expect(retryStatus == 0, "\(retry)")
+            #expect(try await store.entry(id: filled.failed.id)?.state == .queued)
+            let (purgeStatus, purge) = try await run(["purge", "--delivered-before", "1m"])
+            #expect(purgeStatus == 0, "\(purge)")
+            #expect(purge.hasPrefix("purged 2 delivered outcomes"), "\(purge)")
+            #expect(try await store.counts()[.delivered] == 0)
+        }
+    }
+
+    /// The database URL a store was opened on (each contract store has its own database).
+    static func url(of store: PostgresOutboxStore) async throws -> String {
+        let rows = try await store.client.query("SELECT current_database()").collect()
+        let name = try #require(try rows.first?.decode(String.self))
+        return try PostgresTestServer.url(database: name)
+    }
+}
