@@ -87,3 +87,18 @@ extension EnqueueResult {
 
     private struct StoredEntryMissing: Error {}
 }
+
+/// Polls `condition` every 10 ms for up to `limit`, for the one thing a test cannot drive itself
+/// (a service's own loop). Records an issue on timeout.
+func waitUntil(
+    limit: Duration = .seconds(10),
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
+}

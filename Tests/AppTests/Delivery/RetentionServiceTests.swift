@@ -130,22 +130,6 @@ struct RetentionServiceTests {
         try await store.markDelivered(id: entry.id, at: long)
         return entry
     }
-
-    /// Polls `condition` every 10 ms for up to `limit`: for what only the service's own loop does.
-    /// Records an issue on timeout.
-    private func waitUntil(
-        limit: Duration = .seconds(10),
-        sourceLocation: SourceLocation = #_sourceLocation,
-        _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
-    }
-
     /// Waits for `task`; past `limit` records an issue and cancels it, rather than hanging the suite.
     private func expectFinishes(
         _ task: Task<Void, any Error>,
