@@ -17,8 +17,11 @@ def start_dialog(browser, app_url, context):
     textarea.clear()
     textarea.send_keys(json.dumps(context))
     textarea.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+    # Wait for the console to come back (the old page going stale), then take the newest dialog:
+    # dialogs are listed newest first, and earlier tests' dialogs are still there.
+    WebDriverWait(browser, 10).until(conditions.staleness_of(textarea))
     link = WebDriverWait(browser, 10).until(
-        conditions.presence_of_element_located((By.XPATH, "//a[starts-with(text(), 'Open the link for')]")))
+        conditions.presence_of_element_located((By.XPATH, "(//a[starts-with(text(), 'Open the link for')])[1]")))
     return link.get_attribute("href"), link.text.removeprefix("Open the link for ")
 
 
