@@ -85,6 +85,7 @@ public func buildApplication(
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
     let urls = AppURLs(basePath: config.http.basePath)
+    let presentation = Presentation(urls: urls, messages: parts.messages, branding: config.presentation.branding, forms: parts.forms)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
@@ -96,7 +97,7 @@ public func buildApplication(
             strictTransportSecurity: config.http.publicURL.scheme == "https"
         )
     )
-    router.add(middleware: ErrorPageMiddleware(pages: parts.pages, messages: parts.messages, urls: urls))
+    router.add(middleware: ErrorPageMiddleware(pages: parts.pages, presentation: presentation))
     router.add(
         middleware: FileMiddleware(
             config.http.publicDirectory,
@@ -108,8 +109,9 @@ public func buildApplication(
     let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
     HealthController(tokens: tokens, store: parts.store.store).addRoutes(to: root)
     MetricsController(registry: metrics).addRoutes(to: root)
+    BrandingController(presentation: presentation).addRoutes(to: root)
     let console = demoState.map { state in
-        ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, urls: urls)
+        ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, presentation: presentation)
     }
     console?.addRoutes(to: root)
     // Only the form routes are rate limited: health, readiness, metrics and static files never are.
@@ -121,8 +123,7 @@ public func buildApplication(
                 // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the peer.
                 clientKey: { _, context in context.clientAddress ?? "unknown" },
                 pages: parts.pages,
-                messages: parts.messages,
-                urls: urls
+                presentation: presentation
             )
         )
     FormController(
@@ -131,10 +132,9 @@ public func buildApplication(
         store: parts.store.store,
         deliverer: deliverer,
         pages: parts.pages,
-        messages: parts.messages,
+        presentation: presentation,
         signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
         crossSite: crossSite,
-        urls: urls,
         immediateBudget: config.delivery.immediateBudget,
         maxBodySize: config.http.maxBodySize,
         console: console
@@ -222,13 +222,19 @@ func loadParts(config: AppConfig, logger: Logger) async throws(StartupError) -> 
         if forms?.forms.isEmpty == true {
             problems.append("forms: no form definitions (*.yaml) in \(config.formsDirectory)")
         }
+        for form in forms?.forms ?? [] {
+            guard let branding = form.branding else { continue }
+            for problem in PresentationSettings.fileProblems(of: branding, publicDirectory: config.http.publicDirectory) {
+                problems.append("forms: \(form.problemFile): \(problem.key): \(problem.message)")
+            }
+        }
     } catch {
         problems += error.problems.map { "forms: \($0)" }
     }
     var pages: PageRenderer?
     do { pages = try await PageRenderer.bundled() } catch { problems += error.problems }
     var messages: MessageCatalog?
-    do { messages = try MessageCatalog.bundled() } catch { problems += error.problems }
+    do { messages = try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage) } catch { problems += error.problems }
     var store: OpenedOutboxStore?
     do { store = try OutboxStores.open(config.database, logger: logger) } catch { problems += error.problems }
     guard problems.isEmpty, let forms, let pages, let messages, let store else {

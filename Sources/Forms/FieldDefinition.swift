@@ -49,6 +49,11 @@ public struct FieldDefinition: Sendable {
     public var help: String?
     public var placeholder: String?
     public var autocomplete: String?
+    /// `sensitive: true`: never logged, never shown again after a validation error, erased
+    /// from storage once delivered; browsers are asked not to remember it.
+    public var sensitive: Bool
+    /// `showIf:`: the field is asked for only while the condition holds.
+    public var showIf: FieldCondition?
 
     public init(
         name: String,
@@ -67,7 +72,9 @@ public struct FieldDefinition: Sendable {
         variable: String? = nil,
         help: String? = nil,
         placeholder: String? = nil,
-        autocomplete: String? = nil
+        autocomplete: String? = nil,
+        sensitive: Bool = false,
+        showIf: FieldCondition? = nil
     ) {
         self.name = name
         self.label = label ?? Self.defaultLabel(for: name)
@@ -86,6 +93,8 @@ public struct FieldDefinition: Sendable {
         self.help = help
         self.placeholder = placeholder
         self.autocomplete = autocomplete
+        self.sensitive = sensitive
+        self.showIf = showIf
     }
 
     /// The longest value validation accepts, in Characters: `maxLength` when set, else

@@ -20,11 +20,13 @@ extension FormDefinition {
         checkVariables(into: &problems)
         checkDecline(into: &problems)
         checkTranslations(droppedFields: droppedFields, into: &problems)
+        checkConditions(into: &problems)
+        checkPresentation(into: &problems)
         return problems.problems
     }
 
     /// The file to name in a problem; forms built in code have none, so their id stands in.
-    var problemFile: String {
+    public var problemFile: String {
         sourceFile.isEmpty ? "form \"\(id)\"" : sourceFile
     }
 
@@ -139,6 +141,54 @@ extension FormDefinition {
                 }
             }
         }
+    }
+
+    /// A `showIf` must name a field above it (so conditions never form a cycle) and values
+    /// that field can have.
+    private func checkConditions(into problems: inout ProblemCollector) {
+        for (index, field) in fields.enumerated() {
+            guard let condition = field.showIf else { continue }
+            guard let controller = fields[..<index].first(where: { $0.name == condition.field }) else {
+                let reason =
+                    fields.contains { $0.name == condition.field }
+                    ? "showIf: field \"\(condition.field)\" must come before this one"
+                    : "showIf: there is no field \"\(condition.field)\""
+                problems.add(reason, field: field.name)
+                continue
+            }
+            let possible: [String]? =
+                switch controller.type {
+                case .checkbox: ["true", "false"]
+                case .select, .radio, .checkboxes: controller.options.map(\.value)
+                default: nil
+                }
+            for value in condition.values where possible.map({ !$0.contains(value) }) ?? false {
+                problems.add("showIf: \"\(value)\" is not a value field \"\(controller.name)\" can have", field: field.name)
+            }
+        }
+    }
+
+    private func checkPresentation(into problems: inout ProblemCollector) {
+        if !Self.isLanguageCode(language) {
+            problems.add("language: \"\(language)\" is not a language code like en or es-MX")
+        }
+        guard let branding else { return }
+        for problem in branding.contrastProblems {
+            problems.add("branding.\(problem.setting): \(problem.message)")
+        }
+        for (key, path) in [("logo", branding.logo), ("favicon", branding.favicon)] {
+            if let path, !Self.isPublicPath(path) {
+                problems.add("branding.\(key): \"\(path)\" must be a relative path inside Public/, like img/logo.svg")
+            }
+        }
+    }
+
+    /// `img/logo.svg`: relative, no `..`, URL-safe characters only.
+    public static func isPublicPath(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        return !path.isEmpty
+            && segments.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && $0.allSatisfy(allowed.contains) }
     }
 
     private static func introProblem(_ source: String) -> String {

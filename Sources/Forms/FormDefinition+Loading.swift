@@ -17,13 +17,18 @@ extension FormDefinition {
 /// Turns one YAML form file into a ``FormDefinition`` — as much of it as can be read, so the
 /// catalog can still check ids across files — and the problems found.
 struct FormFileReader {
-    static let formKeys = ["id", "title", "intro", "default", "submitLabel", "fields", "outcome", "decline", "translations"]
+    static let formKeys = [
+        "id", "title", "intro", "default", "submitLabel", "fields", "outcome", "decline", "translations",
+        "language", "branding",
+    ]
     static let fieldKeys = [
         "name", "label", "type", "required", "minLength", "maxLength", "pattern", "min", "max", "step",
-        "options", "prefill", "value", "variable", "help", "placeholder", "autocomplete",
+        "options", "prefill", "value", "variable", "help", "placeholder", "autocomplete", "sensitive", "showIf",
     ]
     static let optionKeys = ["value", "label"]
-    static let outcomeKeys = ["variables", "submittedAt"]
+    static let outcomeKeys = ["variables", "submittedAt", "includeHidden"]
+    static let showIfKeys = ["field", "equals", "in"]
+    static let brandingKeys = ["displayName", "logo", "favicon", "primaryColor", "accentColor"]
     static let declineKeys = ["label", "variables"]
     static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields"]
     static let fieldTranslationKeys = ["label", "help", "placeholder", "options"]
@@ -76,12 +81,17 @@ struct FormFileReader {
             isDefault: reader.boolean(keys["default"], "default") ?? false,
             submitLabel: reader.text(keys["submitLabel"], "submitLabel") ?? "Send",
             fields: readFields(keys["fields"]),
+            language: reader.text(keys["language"], "language") ?? "en",
             sourceFile: file
         )
         if let outcome = reader.mapping(keys["outcome"], "outcome") {
             let outcomeKeys = reader.keyed(outcome, allowed: Self.outcomeKeys, path: "outcome")
             form.fixedVariables = readVariables(outcomeKeys["variables"], path: "outcome.variables")
             form.submittedAtVariable = reader.text(outcomeKeys["submittedAt"], "outcome.submittedAt")
+            form.includeHiddenFields = reader.boolean(outcomeKeys["includeHidden"], "outcome.includeHidden") ?? false
+        }
+        if let branding = reader.mapping(keys["branding"], "branding") {
+            form.branding = readBranding(branding)
         }
         if let node = keys["decline"] {
             if let decline = reader.mapping(node, "decline") {
@@ -143,7 +153,9 @@ struct FormFileReader {
             variable: text("variable"),
             help: text("help"),
             placeholder: text("placeholder"),
-            autocomplete: text("autocomplete")
+            autocomplete: text("autocomplete"),
+            sensitive: reader.boolean(keys["sensitive"], "sensitive", field: name) ?? false,
+            showIf: readCondition(keys["showIf"], field: name)
         )
         // A field of unknown type is read to the end (its other problems count too), then left
         // out: checking it as some other type would only add misleading problems.
@@ -173,6 +185,53 @@ struct FormFileReader {
             }
         }
         return options
+    }
+
+    /// `{field: contact, equals: email}` or `{field: contact, in: [sms, phone]}`.
+    private mutating func readCondition(_ node: Node?, field: String) -> FieldCondition? {
+        guard let mapping = reader.mapping(node, "showIf", field: field) else { return nil }
+        let keys = reader.keyed(mapping, allowed: Self.showIfKeys, path: "showIf", field: field)
+        guard let controller = reader.text(keys["field"], "showIf.field", field: field) else {
+            reader.add("showIf needs the field it depends on (showIf: {field: name, equals: value})", field: field)
+            return nil
+        }
+        switch (keys["equals"], keys["in"]) {
+        case (let equals?, nil):
+            guard let value = reader.text(equals, "showIf.equals", field: field) else { return nil }
+            return FieldCondition(field: controller, values: [value])
+        case (nil, let list?):
+            guard let items = reader.sequence(list, "showIf.in", field: field) else { return nil }
+            let values = items.compactMap { reader.text($0, "showIf.in", field: field) }
+            guard !values.isEmpty else {
+                reader.add("showIf.in must list at least one value", field: field)
+                return nil
+            }
+            return FieldCondition(field: controller, values: values)
+        default:
+            reader.add("showIf needs exactly one of equals: value or in: [values]", field: field)
+            return nil
+        }
+    }
+
+    // MARK: Branding
+
+    private mutating func readBranding(_ mapping: Node.Mapping) -> Branding {
+        let keys = reader.keyed(mapping, allowed: Self.brandingKeys, path: "branding")
+        func color(_ key: String) -> BrandColor? {
+            guard let text = reader.text(keys[key], "branding.\(key)") else { return nil }
+            guard let color = BrandColor(hex: text) else {
+                reader.add("branding.\(key): \"\(text)\" is not a colour like #0b5cad")
+                return nil
+            }
+            return color
+        }
+        return Branding(
+            displayName: reader.text(keys["displayName"], "branding.displayName"),
+            logo: reader.text(keys["logo"], "branding.logo"),
+            favicon: reader.text(keys["favicon"], "branding.favicon"),
+            primaryColor: color("primaryColor"),
+            accentColor: color("accentColor")
+        )
     }
 
     // MARK: Outcome

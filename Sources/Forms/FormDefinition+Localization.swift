@@ -21,6 +21,13 @@ extension FormDefinition {
         return form
     }
 
+    /// Whether the form has texts in `language` (a code like `es`): its own, or a translation.
+    public func speaks(_ language: String) -> Bool {
+        let wanted = language.replacingUnderscores().lowercased()
+        let own = self.language.lowercased()
+        return own == wanted || own.split(separator: "-").first.map(String.init) == wanted || translationCode(for: wanted) != nil
+    }
+
     /// The key of `translations` that serves `language`, if any.
     public func translationCode(for language: String) -> String? {
         let wanted = language.replacingUnderscores().lowercased()

@@ -25,10 +25,17 @@ public struct FormDefinition: Sendable {
     public var fixedVariables: [OutcomeVariable]
     /// `outcome.submittedAt`: the variable that gets the ISO 8601 UTC submission time.
     public var submittedAtVariable: String?
+    /// `outcome.includeHidden`: fields hidden by `showIf` are still sent, as `""`.
+    public var includeHiddenFields: Bool
     /// The optional "No thanks" button.
     public var decline: Decline?
     /// Language code (`es`, `es-MX`) -> texts; see ``localized(to:)``.
     public var translations: [String: FormTranslation]
+    /// `language`: the language the form's own texts are written in (`en` unless it says), and
+    /// so the page's language when nobody asks for another one the form has.
+    public var language: String
+    /// `branding:`: overrides the app's branding key by key.
+    public var branding: Branding?
     /// The file the form came from, for messages.
     public var sourceFile: String
     /// The translation ``localized(to:)`` applied, `nil` for the texts as written.
@@ -47,8 +54,11 @@ public struct FormDefinition: Sendable {
         fields: [FieldDefinition],
         fixedVariables: [OutcomeVariable] = [],
         submittedAtVariable: String? = nil,
+        includeHiddenFields: Bool = false,
         decline: Decline? = nil,
         translations: [String: FormTranslation] = [:],
+        language: String = "en",
+        branding: Branding? = nil,
         sourceFile: String = ""
     ) {
         self.id = id
@@ -59,8 +69,11 @@ public struct FormDefinition: Sendable {
         self.fields = fields
         self.fixedVariables = fixedVariables
         self.submittedAtVariable = submittedAtVariable
+        self.includeHiddenFields = includeHiddenFields
         self.decline = decline
         self.translations = translations
+        self.language = language
+        self.branding = branding
         self.sourceFile = sourceFile
         self.appliedLanguage = nil
         self.compiledIntro = IntroTemplate.compiledIfSafe(intro)

@@ -37,6 +37,9 @@ extension FormDefinition {
     /// Lengths count Characters; a field without `maxLength` accepts
     /// ``FieldDefinition/defaultMaxLength`` (single-line) or
     /// ``FieldDefinition/defaultTextareaMaxLength`` (textarea) Characters.
+    ///
+    /// A field whose `showIf` does not hold (see ``shownFieldNames(for:)``) is normalised but
+    /// never has a problem: the person was not asked for it.
     public func validate(_ submission: FormValues) -> FormValidation {
         var values = FormValues([])
         var errors: [FieldError] = []
@@ -47,6 +50,9 @@ extension FormDefinition {
                 errors.append(FieldError(field: field.name, problem: problem))
             }
         }
+        // Which fields were asked for depends on the normalised values of their controllers.
+        let shown = shownFieldNames(for: values)
+        errors.removeAll { !shown.contains($0.field) }
         return FormValidation(values: values, errors: errors)
     }
 }

@@ -8,10 +8,15 @@ extension FormDefinition {
     /// `submittedAt` (when configured) as ISO 8601 UTC, e.g. `2026-11-29T06:20:01Z`.
     ///
     /// `values` should be ``FormValidation/values`` of a valid submission. A `hidden` field with
-    /// a literal `value:` sends the literal whatever `values` holds.
+    /// a literal `value:` sends the literal whatever `values` holds. Fields hidden by `showIf`
+    /// are left out, or sent as `""` with `outcome.includeHidden`.
     public func outcomeVariables(for values: FormValues, submittedAt: Date) -> [OutcomeVariable] {
-        var variables = fields.map { field in
-            OutcomeVariable(id: field.variable, value: field.outcomeValue(from: values[field.name]))
+        let shown = shownFieldNames(for: values)
+        var variables = fields.compactMap { field -> OutcomeVariable? in
+            if shown.contains(field.name) {
+                return OutcomeVariable(id: field.variable, value: field.outcomeValue(from: values[field.name]))
+            }
+            return includeHiddenFields ? OutcomeVariable(id: field.variable, value: "") : nil
         }
         variables += fixedVariables
         if let submittedAtVariable {

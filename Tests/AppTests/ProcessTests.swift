@@ -55,12 +55,13 @@ struct ProcessTests {
             let started = try await http.post("/console/dialogs", [("content", #"{"form":"consent-capture","fullName":"Ana Demo"}"#)])
             #expect(started.status == 303)
             let withDialog = try await http.get("/")
-            let link = try #require(withDialog.text.firstMatch(of: /href="(\/\?sessionId=[^"]+)"/)?.1)
+            // The console offers the short link, as an SMS would carry it.
+            let link = try #require(withDialog.text.firstMatch(of: /href="(\/s\/[^"]+)"/)?.1)
             let form = try await http.get(String(link))
             #expect(form.status == 200)
             #expect(form.text.contains(#"value="Ana Demo""#))
             let token = try #require(TestApp.token(in: form.text))
-            let sessionId = String(link.dropFirst("/?sessionId=".count))
+            let sessionId = String(link.dropFirst("/s/".count))
             let submitted = try await http.post(
                 "/f/consent-capture?sessionId=\(sessionId)",
                 [("_token", token), ("fullName", "Ana Demo"), ("channel", "email"), ("consent", "true")]

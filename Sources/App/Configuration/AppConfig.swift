@@ -19,6 +19,8 @@ public import Foundation
 ///   `limits.upstreamConcurrency`, `limits.upstreamQueueTimeout`
 /// - `simulator.host`, `simulator.port`, `simulator.tokenLifetime` (demo mode's in-process simulator)
 /// - `log.level`, `log.format`
+/// - `branding.displayName`, `branding.logo`, `branding.favicon`, `branding.primaryColor`,
+///   `branding.accentColor`, `i18n.defaultLanguage`
 ///
 /// Keys marked * are secrets: read as secrets, refused in the YAML file, never printed.
 public struct AppConfig: Sendable {
@@ -29,6 +31,7 @@ public struct AppConfig: Sendable {
     public var formsDirectory: String
     public var delivery: DeliverySettings
     public var limits: LimitSettings
+    public var presentation: PresentationSettings
     /// The in-process simulator of demo mode; nil in live mode.
     public var simulator: SimulatorConfiguration?
     public var logLevel: String
@@ -56,6 +59,7 @@ public struct AppConfig: Sendable {
         formsDirectory = values.string("forms.directory", default: "config/forms")
         delivery = DeliverySettings(&values)
         limits = LimitSettings(&values)
+        presentation = PresentationSettings(&values, publicDirectory: http.publicDirectory)
         logLevel = values.choice("log.level", default: LogLevel.info).rawValue
         logFormat = values.choice("log.format", default: LogFormat.text)
         if !values.problems.isEmpty {

@@ -16,8 +16,52 @@ enum StoredTime {
     }
 }
 
-/// How both stores write an outcome's variables: the JSON list sent to Alvaria.
+/// How both stores write an outcome's variables: the JSON list sent to Alvaria, less the
+/// sensitive ones, which go to a column of their own (with their places in the list) so that
+/// erasing them once delivered is setting that column to NULL.
 enum OutboxJSON {
+    /// A sensitive variable and where it goes back in the list.
+    private struct Sensitive: Codable {
+        var at: Int
+        var id: String
+        var value: String
+    }
+
+    /// The list without the sensitive variables, and those (`nil` when there are none).
+    static func encode(_ variables: [OutcomeVariable], sensitive: Set<String>) throws -> (plain: String, sensitive: String?) {
+        guard !sensitive.isEmpty else { return (try encode(variables), nil) }
+        var plain: [OutcomeVariable] = []
+        var kept: [Sensitive] = []
+        for (index, variable) in variables.enumerated() {
+            if sensitive.contains(variable.id) {
+                kept.append(Sensitive(at: index, id: variable.id, value: variable.value))
+            } else {
+                plain.append(variable)
+            }
+        }
+        guard !kept.isEmpty else { return (try encode(plain), nil) }
+        guard let data = try? encoder.encode(kept), let text = String(data: data, encoding: .utf8) else {
+            throw OutboxStoreError.unreadableEntry(id: nil, reason: "variables could not be encoded as JSON")
+        }
+        return (try encode(plain), text)
+    }
+
+    /// The list as it was submitted: the sensitive variables back in their places.
+    static func decode(_ json: String, sensitive: String?, id: Int64) throws -> [OutcomeVariable] {
+        var variables = try decode(json, id: id)
+        guard let sensitive else { return variables }
+        let kept: [Sensitive]
+        do {
+            kept = try JSONDecoder().decode([Sensitive].self, from: Data(sensitive.utf8))
+        } catch {
+            throw OutboxStoreError.unreadableEntry(id: id, reason: "sensitive variables are not a JSON list of {at, id, value}")
+        }
+        for variable in kept.sorted(by: { $0.at < $1.at }) {
+            variables.insert(OutcomeVariable(id: variable.id, value: variable.value), at: min(variable.at, variables.count))
+        }
+        return variables
+    }
+
     /// Sorted keys: the same list is always the same text, whichever process wrote it.
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

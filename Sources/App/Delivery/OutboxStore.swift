@@ -25,7 +25,8 @@ public struct OutboxEntry: Sendable, Equatable {
     public var sessionId: String
     public var formId: String
     public var kind: OutcomeKind
-    /// The values the person gave; `nil` once purged after the retention period.
+    /// The values the person gave; `nil` once purged after the retention period. Sensitive
+    /// ones (``NewOutcome/sensitiveVariables``) are gone from the list once delivered.
     public var variables: [OutcomeVariable]?
     public var state: OutboxState
     /// Attempts made so far, the final one included.
@@ -74,13 +75,23 @@ public struct NewOutcome: Sendable {
     public var formId: String
     public var kind: OutcomeKind
     public var variables: [OutcomeVariable]
+    /// Ids of variables from `sensitive: true` fields: stored apart, erased once delivered.
+    public var sensitiveVariables: Set<String>
     public var createdAt: Date
 
-    public init(sessionId: String, formId: String, kind: OutcomeKind, variables: [OutcomeVariable], createdAt: Date) {
+    public init(
+        sessionId: String,
+        formId: String,
+        kind: OutcomeKind,
+        variables: [OutcomeVariable],
+        sensitiveVariables: Set<String> = [],
+        createdAt: Date
+    ) {
         self.sessionId = sessionId
         self.formId = formId
         self.kind = kind
         self.variables = variables
+        self.sensitiveVariables = sensitiveVariables
         self.createdAt = createdAt
     }
 }
@@ -116,7 +127,8 @@ public protocol OutboxStore: Sendable {
     /// first. Two deliverers calling this at once never get the same entry.
     func claimDue(now: Date, limit: Int, claimUntil: Date) async throws -> [OutboxEntry]
 
-    /// Records a 204: state delivered, one more attempt, no longer due nor claimed.
+    /// Records a 204: state delivered, one more attempt, no longer due nor claimed, and the
+    /// sensitive values erased.
     func markDelivered(id: Int64, at: Date) async throws
 
     /// Records a final failure of a queued entry: state failed, one more attempt, `lastError`

@@ -28,7 +28,12 @@ extension PostgresOutboxStore {
                 "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'queued'",
                 "CREATE INDEX outbox_state ON outbox (state, id)",
             ]
-        )
+        ),
+        (
+            // See SQLiteOutboxStore's v2-sensitive-values.
+            "v2-sensitive-values",
+            ["ALTER TABLE outbox ADD COLUMN sensitive_values TEXT"]
+        ),
     ]
 
     /// An arbitrary constant: the advisory lock that serialises migrations across instances.

@@ -22,7 +22,10 @@ public struct PostgresOutboxStore: OutboxStore {
 
     /// Columns in the order ``entry(from:)`` decodes them.
     static let columns =
-        "id, session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until, delivered_at, last_error"
+        """
+        id, session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until,
+        delivered_at, last_error
+        """
 
     public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5)) {
         self.client = client
@@ -31,14 +34,17 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
-        let variables = try OutboxJSON.encode(outcome.variables)
+        let (variables, sensitive) = try OutboxJSON.encode(outcome.variables, sensitive: outcome.sensitiveVariables)
         let created = StoredTime.millis(outcome.createdAt)
         let claim = StoredTime.millis(claimedUntil)
         // The unique constraint decides, inside one statement: concurrent submits cannot both pass.
         let found = try await rows(
             """
-            INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until)
-            VALUES (\(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), 'queued', 0, \(created), \(created), \(claim))
+            INSERT INTO outbox (
+                session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
+            VALUES (
+                \(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
+                \(created), \(created), \(claim))
             ON CONFLICT (session_id) DO NOTHING
             RETURNING \(unescaped: Self.columns)
             """
@@ -75,7 +81,7 @@ public struct PostgresOutboxStore: OutboxStore {
         try await rows(
             """
             UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = \(StoredTime.millis(at)),
-                next_attempt_at = NULL, claimed_until = NULL
+                next_attempt_at = NULL, claimed_until = NULL, sensitive_values = NULL
             WHERE id = \(id)
             """
         )
@@ -146,7 +152,7 @@ public struct PostgresOutboxStore: OutboxStore {
     public func eraseDeliveredValues(before: Date) async throws -> Int {
         let found = try await rows(
             """
-            UPDATE outbox SET variables = NULL
+            UPDATE outbox SET variables = NULL, sensitive_values = NULL
             WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) AND variables IS NOT NULL
             RETURNING id
             """
@@ -161,7 +167,7 @@ public struct PostgresOutboxStore: OutboxStore {
 
     // MARK: Rows
 
-    private typealias Columns = (Int64, String, String, String, String?, String, Int32, Int64, Int64?, Int64?, Int64?, String?)
+    private typealias Columns = (Int64, String, String, String, String?, String?, String, Int32, Int64, Int64?, Int64?, Int64?, String?)
 
     private static func entries(_ rows: [PostgresRow]) throws -> [OutboxEntry] {
         try rows.map { try entry(from: $0.decode(Columns.self)) }
@@ -183,7 +189,8 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     private static func entry(from columns: Columns) throws -> OutboxEntry {
-        let (id, sessionId, formId, kindText, variablesJSON, stateText, attempts, created, next, claimed, delivered, lastError) = columns
+        let (id, sessionId, formId, kindText, variablesJSON, sensitiveJSON, stateText, attempts, created, next, claimed, delivered, lastError) =
+            columns
         guard let kind = OutcomeKind(rawValue: kindText) else {
             throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
         }
@@ -195,7 +202,7 @@ public struct PostgresOutboxStore: OutboxStore {
             sessionId: sessionId,
             formId: formId,
             kind: kind,
-            variables: try variablesJSON.map { try OutboxJSON.decode($0, id: id) },
+            variables: try variablesJSON.map { try OutboxJSON.decode($0, sensitive: sensitiveJSON, id: id) },
             state: state,
             attempts: Int(attempts),
             createdAt: StoredTime.date(created),

@@ -35,6 +35,11 @@ extension SQLiteOutboxStore {
                     """
             )
         }
+        migrator.registerMigration("v2-sensitive-values") { db in
+            // The values of sensitive fields, apart from `variables` so that erasing them when
+            // the outcome is delivered is one NULL (OutboxJSON).
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sensitive_values TEXT")
+        }
         return migrator
     }
 }

@@ -24,7 +24,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
-        let variables = try OutboxJSON.encode(outcome.variables)
+        let (variables, sensitive) = try OutboxJSON.encode(outcome.variables, sensitive: outcome.sensitiveVariables)
         let created = StoredTime.millis(outcome.createdAt)
         do {
             // Rows are decoded inside the closures: GRDB's Row is not Sendable, and only Sendable
@@ -33,12 +33,13 @@ public struct SQLiteOutboxStore: OutboxStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until)
-                        VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                        INSERT INTO outbox (
+                            session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
+                        VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
                         RETURNING *
                         """,
                     arguments: [
-                        outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, created, created,
+                        outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, sensitive, created, created,
                         StoredTime.millis(claimedUntil),
                     ]
                 )
@@ -88,7 +89,7 @@ public struct SQLiteOutboxStore: OutboxStore {
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                        next_attempt_at = NULL, claimed_until = NULL
+                        next_attempt_at = NULL, claimed_until = NULL, sensitive_values = NULL
                     WHERE id = ?
                     """,
                 arguments: [StoredTime.millis(at), id]
@@ -175,7 +176,10 @@ public struct SQLiteOutboxStore: OutboxStore {
     public func eraseDeliveredValues(before: Date) async throws -> Int {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET variables = NULL WHERE state = 'delivered' AND delivered_at < ? AND variables IS NOT NULL",
+                sql: """
+                    UPDATE outbox SET variables = NULL, sensitive_values = NULL
+                    WHERE state = 'delivered' AND delivered_at < ? AND variables IS NOT NULL
+                    """,
                 arguments: [StoredTime.millis(before)]
             )
             return db.changesCount
@@ -199,7 +203,8 @@ public struct SQLiteOutboxStore: OutboxStore {
         guard let state = OutboxState(rawValue: stateText) else {
             throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
         }
-        let variables = try row.decode(String?.self, forColumn: "variables").map { try OutboxJSON.decode($0, id: id) }
+        let sensitive = try row.decode(String?.self, forColumn: "sensitive_values")
+        let variables = try row.decode(String?.self, forColumn: "variables").map { try OutboxJSON.decode($0, sensitive: sensitive, id: id) }
         return OutboxEntry(
             id: id,
             sessionId: try row.decode(String.self, forColumn: "session_id"),

@@ -12,8 +12,7 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Which client a request comes from (the peer address, or what a trusted proxy says).
     let clientKey: @Sendable (Request, Context) -> String
     let pages: PageRenderer
-    let messages: MessageCatalog
-    let urls: AppURLs
+    let presentation: Presentation
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let limiter: TokenBucketLimiter
@@ -27,13 +26,13 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         context.logger.notice("Rate limit reached", metadata: ["limit.kind": "\(kind)", "limit.retryAfter": "\(retryAfter)"])
-        let language = messages.negotiate(
+        let language = presentation.messages.negotiate(
             query: request.uri.queryParameters["lang"].map(String.init),
             context: nil,
             acceptLanguage: request.headers[.acceptLanguage]
         )
         var response = pages.render(
-            MessagePage(.tooManyRequests, language: language, messages: messages, stylesheet: urls.stylesheet),
+            MessagePage(.tooManyRequests, language: language, presentation: presentation),
             status: .tooManyRequests
         )
         response.headers[.retryAfter] = String(retryAfter)

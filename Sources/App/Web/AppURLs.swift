@@ -5,6 +5,16 @@ struct AppURLs: Sendable {
     let basePath: String
 
     var stylesheet: String { "\(basePath)/static/css/app.css" }
+    var script: String { "\(basePath)/static/js/form.js" }
+
+    /// A file of `Public/` (`img/logo.svg`), checked at start-up to be a plain relative path.
+    func staticFile(_ path: String) -> String { "\(basePath)/static/\(path)" }
+
+    /// `""` names the app's brand colours, anything else a form's.
+    func brandStylesheet(_ name: String) -> String { "\(basePath)/brand/\(name.isEmpty ? "app" : name).css" }
+
+    /// `GET {basePath}/s/{sessionId}`: the short link for SMS.
+    func short(sessionId: String) -> String { "\(basePath)/s/\(Self.encode(sessionId))" }
     var console: String { "\(basePath)/" }
     var consoleDialogs: String { "\(basePath)/console/dialogs" }
 

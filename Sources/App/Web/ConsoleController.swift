@@ -10,7 +10,8 @@ struct ConsoleController: Sendable {
     let forms: FormCatalog
     let pages: PageRenderer
     let crossSite: CrossSiteCheck
-    let urls: AppURLs
+    let presentation: Presentation
+    var urls: AppURLs { presentation.urls }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("console/dialogs", use: startDialog)
@@ -19,14 +20,14 @@ struct ConsoleController: Sendable {
     @Sendable func show(_ request: Request, context: some RequestContext) async throws -> Response {
         let formatter = ISO8601DateFormatter()
         let page = ConsolePage(
-            chrome: PageChrome(lang: "en", dir: "ltr", pageTitle: "CX simulator console", stylesheet: urls.stylesheet),
+            chrome: presentation.chrome(title: "CX simulator console", language: "en"),
             action: urls.consoleDialogs,
             refresh: urls.console,
             forms: forms.forms.map { ConsolePage.Form(id: $0.id, title: $0.title, sampleContext: Self.sampleContext(for: $0)) },
             dialogs: simulator.dialogs().prefix(20).map { dialog in
                 ConsolePage.Dialog(
                     sessionId: dialog.sessionId,
-                    link: urls.root(sessionId: dialog.sessionId),
+                    link: urls.short(sessionId: dialog.sessionId),
                     ended: dialog.ended,
                     outcomes: dialog.outcomes.map { .init(receivedAt: formatter.string(from: $0.receivedAt), variables: $0.variables) }
                 )

@@ -6,8 +6,7 @@ import Logging
 /// this catches unknown routes, oversized bodies and the unexpected.
 struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     let pages: PageRenderer
-    let messages: MessageCatalog
-    let urls: AppURLs
+    let presentation: Presentation
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -22,9 +21,9 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("Unhandled error", metadata: ["error.type": "\(type(of: error))"])
                 page = .serverError
             }
-            let language = messages.negotiate(query: nil, context: nil, acceptLanguage: request.headers[.acceptLanguage])
+            let language = presentation.messages.negotiate(query: nil, context: nil, acceptLanguage: request.headers[.acceptLanguage])
             return pages.render(
-                MessagePage(page, language: language, messages: messages, stylesheet: urls.stylesheet),
+                MessagePage(page, language: language, presentation: presentation),
                 status: HTTPResponse.Status(code: page.status)
             )
         }

@@ -13,17 +13,20 @@ struct FormController: Sendable {
     let store: any OutboxStore
     let deliverer: Deliverer
     let pages: PageRenderer
-    let messages: MessageCatalog
+    let presentation: Presentation
     let signer: FormTokenSigner
     let crossSite: CrossSiteCheck
-    let urls: AppURLs
     let immediateBudget: Duration
     let maxBodySize: Int
     /// Shown at `GET {basePath}/` without a sessionId in demo mode.
     let console: ConsoleController?
 
+    var messages: MessageCatalog { presentation.messages }
+    var urls: AppURLs { presentation.urls }
+
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("", use: root)
+        group.get("s/:sessionId", use: short)
         group.get("f/:formId", use: show)
         group.post("f/:formId", use: submit)
         group.get("f/:formId/done", use: done)
@@ -40,6 +43,15 @@ struct FormController: Sendable {
         return await formPage(formId: nil, sessionId: sessionId, request: request, logger: context.logger)
     }
 
+    /// `GET /s/{sessionId}`: the short link for SMS, where a long URL looks like phishing; the
+    /// same page as `/?sessionId=S`.
+    @Sendable func short(_ request: Request, context: some RequestContext) async throws -> Response {
+        guard let sessionId = context.parameters.get("sessionId").flatMap({ SessionID(String($0)) }) else {
+            return status(.linkIncomplete, request)
+        }
+        return await formPage(formId: nil, sessionId: sessionId, request: request, logger: context.logger)
+    }
+
     /// `GET /f/{formId}?sessionId=S[&lang=xx]`.
     @Sendable func show(_ request: Request, context: some RequestContext) async throws -> Response {
         let formId = try context.parameters.require("formId")
@@ -51,8 +63,8 @@ struct FormController: Sendable {
     /// `GET /f/{formId}/done?sessionId=S`: the confirmation, once the outcome is stored.
     @Sendable func done(_ request: Request, context: some RequestContext) async throws -> Response {
         let formId = try context.parameters.require("formId")
-        guard forms[formId] != nil else { return status(.notFound, request) }
-        guard let sessionId = sessionId(of: request) else { return status(.linkIncomplete, request) }
+        guard let form = forms[formId] else { return status(.notFound, request) }
+        guard let sessionId = sessionId(of: request) else { return status(.linkIncomplete, request, form: form) }
         do {
             guard try await store.isConsumed(sessionId: sessionId.rawValue) else {
                 return Response(status: .seeOther, headers: [.location: urls.form(formId, sessionId: sessionId.rawValue)])
@@ -60,7 +72,7 @@ struct FormController: Sendable {
         } catch {
             return unavailable(request, error: error, logger: context.logger)
         }
-        return status(request.uri.queryParameters["declined"] == nil ? .confirmation : .declined, request)
+        return status(request.uri.queryParameters["declined"] == nil ? .confirmation : .declined, request, form: form)
     }
 
     private func formPage(formId: String?, sessionId: SessionID, request: Request, logger: Logger) async -> Response {
@@ -84,7 +96,8 @@ struct FormController: Sendable {
         let language = messages.negotiate(
             query: request.uri.queryParameters["lang"].map(String.init),
             context: formContext.language,
-            acceptLanguage: request.headers[.acceptLanguage]
+            acceptLanguage: request.headers[.acceptLanguage],
+            form: form
         )
         let localized = form.localized(to: language)
         return renderForm(
@@ -111,10 +124,9 @@ struct FormController: Sendable {
             errors: errors,
             introHTML: context.flatMap { form.renderIntro(context: $0) },
             language: language,
-            messages: messages,
+            presentation: presentation,
             action: urls.form(form.id, sessionId: sessionId.rawValue),
-            token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
-            stylesheet: urls.stylesheet
+            token: signer.token(sessionId: sessionId.rawValue, formId: form.id)
         )
         return pages.render(page, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -145,10 +157,21 @@ struct FormController: Sendable {
             // Over http.maxBodySize, or more fields than any form has (URLEncodedForm.maxFields).
             return status(.tooLarge, request)
         }
-        let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: request.headers[.acceptLanguage])
+        let language = messages.negotiate(
+            query: values.first("_lang"),
+            context: nil,
+            acceptLanguage: request.headers[.acceptLanguage],
+            form: form
+        )
         guard let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: formId) else {
             logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
-            return status(.pageExpired, request, language: language, actionURL: urls.form(formId, sessionId: sessionId.rawValue, language: language))
+            return status(
+                .pageExpired,
+                request,
+                language: language,
+                form: form,
+                actionURL: urls.form(formId, sessionId: sessionId.rawValue, language: language)
+            )
         }
 
         let submittedAt = Date()
@@ -181,11 +204,12 @@ struct FormController: Sendable {
                 formId: formId,
                 kind: declined ? .declined : .submitted,
                 variables: variables,
+                sensitiveVariables: declined ? [] : form.sensitiveVariables,
                 createdAt: submittedAt
             )
             switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(deliverer.claimLease.inSeconds)) {
             case .stored(let stored): entry = stored
-            case .alreadyConsumed: return status(.alreadyCompleted, request, language: language, httpStatus: .conflict)
+            case .alreadyConsumed: return status(.alreadyCompleted, request, language: language, form: form, httpStatus: .conflict)
             }
         } catch {
             return unavailable(request, error: error, logger: logger)
@@ -193,7 +217,7 @@ struct FormController: Sendable {
         logger.info("Outcome stored", metadata: ["outbox.id": "\(entry.id)", "session": "\(sessionId.shortened)", "form": "\(formId)"])
 
         if await deliverer.deliverNow(entry, budget: immediateBudget, logger: logger).dialogEnded {
-            return status(.expired, request, language: language)
+            return status(.expired, request, language: language, form: form)
         }
         return Response(
             status: .seeOther,
@@ -211,6 +235,7 @@ struct FormController: Sendable {
         _ page: StatusPage,
         _ request: Request,
         language: String? = nil,
+        form: FormDefinition? = nil,
         actionURL: String? = nil,
         httpStatus: HTTPResponse.Status? = nil
     ) -> Response {
@@ -219,10 +244,11 @@ struct FormController: Sendable {
             ?? messages.negotiate(
                 query: request.uri.queryParameters["lang"].map(String.init),
                 context: nil,
-                acceptLanguage: request.headers[.acceptLanguage]
+                acceptLanguage: request.headers[.acceptLanguage],
+                form: form
             )
         return pages.render(
-            MessagePage(page, language: language, messages: messages, stylesheet: urls.stylesheet, actionURL: actionURL),
+            MessagePage(page, language: language, presentation: presentation, form: form, actionURL: actionURL),
             status: httpStatus ?? HTTPResponse.Status(code: page.status)
         )
     }

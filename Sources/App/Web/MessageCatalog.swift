@@ -1,3 +1,4 @@
+import Forms
 import Foundation
 import Yams
 
@@ -9,7 +10,8 @@ struct MessageCatalog: Sendable {
     static let requiredKeys: [String] =
         [
             "language", "dir", "form.optional", "form.errorSummaryTitle", "form.errorPrefix", "form.choose",
-            "form.sessionNote",
+            "form.sessionNote", "form.onlyIf", "form.onlyIfChecked", "form.onlyIfUnchecked", "form.or",
+            "form.enterAgain",
         ]
         + [
             "required", "tooShort", "tooLong", "patternMismatch", "invalidEmail", "invalidURL", "invalidTelephone",
@@ -21,11 +23,13 @@ struct MessageCatalog: Sendable {
     static let fallbackLanguage = "en"
 
     private let catalogues: [String: [String: String]]
+    /// `i18n.defaultLanguage`: the language of pages when nothing else decides.
+    let defaultLanguage: String
 
     /// The languages with a catalogue, e.g. `["en", "es"]`.
     var languages: Set<String> { Set(catalogues.keys) }
 
-    init(catalogues: [String: [String: String]]) throws(StartupError) {
+    init(catalogues: [String: [String: String]], defaultLanguage: String = fallbackLanguage) throws(StartupError) {
         guard let english = catalogues[Self.fallbackLanguage] else {
             throw StartupError(problems: ["messages: no English catalogue (Messages/en.yaml)"])
         }
@@ -33,11 +37,18 @@ struct MessageCatalog: Sendable {
         if !missing.isEmpty {
             throw StartupError(problems: ["messages: Messages/en.yaml lacks \(missing.joined(separator: ", "))"])
         }
+        guard catalogues[defaultLanguage] != nil else {
+            let known = catalogues.keys.sorted().joined(separator: ", ")
+            throw StartupError(problems: [
+                "i18n.defaultLanguage (I18N_DEFAULT_LANGUAGE): \"\(defaultLanguage)\" has no catalogue; expected one of \(known)"
+            ])
+        }
         self.catalogues = catalogues
+        self.defaultLanguage = defaultLanguage
     }
 
     /// Loads every `*.yaml` in the bundled `Messages` folder.
-    static func bundled() throws(StartupError) -> MessageCatalog {
+    static func bundled(defaultLanguage: String = fallbackLanguage) throws(StartupError) -> MessageCatalog {
         guard let directory = Bundle.module.url(forResource: "Messages", withExtension: nil) else {
             throw StartupError(problems: ["messages: the Messages resource folder is missing from the build"])
         }
@@ -53,7 +64,7 @@ struct MessageCatalog: Sendable {
             }
         }
         if !problems.isEmpty { throw StartupError(problems: problems) }
-        return try MessageCatalog(catalogues: catalogues)
+        return try MessageCatalog(catalogues: catalogues, defaultLanguage: defaultLanguage)
     }
 
     /// The text for `key` in `language`, else in English.
@@ -66,15 +77,27 @@ struct MessageCatalog: Sendable {
     }
 
     /// Picks the first language we speak from, in order: the `lang` query parameter, the
-    /// context's `lang`, the browser's `Accept-Language` (by quality), then English.
-    func negotiate(query: String?, context: String?, acceptLanguage: String?) -> String {
-        let candidates = [query, context].compactMap { $0 } + Self.acceptedLanguages(acceptLanguage)
+    /// context's `lang`, the browser's `Accept-Language` (by quality), the form's own language,
+    /// then `i18n.defaultLanguage`.
+    ///
+    /// On a form's pages only languages the form has texts in count, so a page never mixes
+    /// the form in one language with buttons and messages in another.
+    func negotiate(query: String?, context: String?, acceptLanguage: String?, form: FormDefinition? = nil) -> String {
+        let candidates = [query, context].compactMap { $0 } + Self.acceptedLanguages(acceptLanguage) + [form?.language].compactMap { $0 }
         for candidate in candidates {
-            let code = candidate.lowercased()
-            if catalogues[code] != nil { return code }
-            if let primary = code.split(separator: "-").first.map(String.init), catalogues[primary] != nil { return primary }
+            guard let code = catalogueCode(for: candidate) else { continue }
+            if let form, !form.speaks(code) { continue }
+            return code
         }
-        return Self.fallbackLanguage
+        return defaultLanguage
+    }
+
+    /// `es-MX` -> `es` when there is no `es-mx` catalogue; `nil` when neither exists.
+    private func catalogueCode(for tag: String) -> String? {
+        let code = tag.lowercased().replacingOccurrences(of: "_", with: "-")
+        if catalogues[code] != nil { return code }
+        if let primary = code.split(separator: "-").first.map(String.init), catalogues[primary] != nil { return primary }
+        return nil
     }
 
     /// `es-MX,es;q=0.9,en;q=0.5` → `["es-MX", "es", "en"]`, best first; `q=0` means "not this one".

@@ -60,7 +60,7 @@ struct SQLiteOutboxStoreTests {
             #expect(created == 1_800_000_000_250)
             #expect(failed == 1_800_000_002_000, "kept for the retention purge of failed outcomes")
             #expect(journal == "wal")
-            #expect(migrations == ["v1-outbox"])
+            #expect(Set(migrations) == ["v1-outbox", "v2-sensitive-values"])
         }
     }
 

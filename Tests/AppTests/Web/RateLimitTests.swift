@@ -1,3 +1,4 @@
+import Forms
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -82,8 +83,7 @@ struct RateLimitTests {
                 submits: TokenBucketLimiter(perMinute: 2),
                 clientKey: { request, _ in request.headers[HTTPField.Name("X-Client")!] ?? "" },
                 pages: pages,
-                messages: messages,
-                urls: AppURLs(basePath: "")
+                presentation: Presentation(urls: AppURLs(basePath: ""), messages: messages, branding: Branding(), forms: try FormCatalog(forms: []))
             )
         )
         router.get("page") { _, _ in "ok" }

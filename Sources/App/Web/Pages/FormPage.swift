@@ -1,4 +1,5 @@
 import Forms
+import Foundation
 
 /// The form as a person sees it: fields prefilled or as typed, errors next to fields and in a
 /// summary on top.
@@ -50,6 +51,19 @@ struct FieldView: Sendable {
     let optionalText: String?
     let chooseText: String
     let options: [OptionView]
+    /// `showIf`: the controlling field's name and values (JSON) for the script, and the hint
+    /// shown instead when the script does not run.
+    let condition: ConditionView?
+    /// A sensitive field shown again after a validation error: its value was not kept.
+    let enterAgain: String?
+    let enterAgainId: String
+
+    struct ConditionView: Sendable {
+        let field: String
+        let valuesJSON: String
+        let hint: String
+        let hintId: String
+    }
 
     /// One choice of a select, radio group or checkbox group.
     struct OptionView: Sendable {
@@ -69,14 +83,14 @@ extension FormPage {
         errors: [FieldError],
         introHTML: String?,
         language: String,
-        messages: MessageCatalog,
+        presentation: Presentation,
         action: String,
-        token: String,
-        stylesheet: String
+        token: String
     ) {
+        let messages = presentation.messages
         let errorPrefix = messages.text("form.errorPrefix", language)
         let title = errors.isEmpty ? form.title : "\(errorPrefix) \(form.title)"
-        chrome = PageChrome(lang: language, dir: messages.text("dir", language), pageTitle: title, stylesheet: stylesheet)
+        chrome = presentation.chrome(title: title, language: language, form: form, script: true)
         heading = form.title
         self.introHTML = introHTML
         self.action = action
@@ -84,11 +98,15 @@ extension FormPage {
         self.language = language
         errorSummaryTitle = messages.text("form.errorSummaryTitle", language)
         let problems = Dictionary(errors.map { ($0.field, $0.problem) }, uniquingKeysWith: { first, _ in first })
+        // A sensitive value is never sent back to the browser once submitted: the person retypes it.
+        let redisplay = !errors.isEmpty
         let fieldViews = form.fields.filter { !$0.hasFixedValue }.map { field in
             FieldView(
                 field: field,
-                values: values[field.name],
+                values: field.sensitive && redisplay ? [] : values[field.name],
                 problem: problems[field.name].map { Self.message(for: $0, language, messages) },
+                condition: field.showIf.map { Self.conditionView($0, of: field, in: form, language, messages) },
+                askAgain: field.sensitive && redisplay,
                 language: language,
                 messages: messages
             )
@@ -110,6 +128,32 @@ extension FormPage {
         return endsWithPunctuation ? "\(label) \(message)" : "\(label): \(message)"
     }
 
+    /// The hint shown without the script: "Only needed if your answer to “Contact” is Email or Phone."
+    static func conditionView(
+        _ condition: FieldCondition,
+        of field: FieldDefinition,
+        in form: FormDefinition,
+        _ language: String,
+        _ messages: MessageCatalog
+    ) -> FieldView.ConditionView {
+        let controller = form.field(named: condition.field)
+        let label = controller?.label ?? condition.field
+        let hint: String
+        if controller?.type == .checkbox, condition.values.count == 1 {
+            hint = messages.text(condition.values == ["true"] ? "form.onlyIfChecked" : "form.onlyIfUnchecked", language, ["label": label])
+        } else {
+            let shown = condition.values.map { value in controller?.options.first { $0.value == value }?.label ?? value }
+            let or = " \(messages.text("form.or", language)) "
+            hint = messages.text("form.onlyIf", language, ["label": label, "values": shown.joined(separator: or)])
+        }
+        return FieldView.ConditionView(
+            field: condition.field,
+            valuesJSON: JSONText.array(condition.values),
+            hint: hint,
+            hintId: "field-\(field.name)-condition"
+        )
+    }
+
     static func message(for problem: FieldProblem, _ language: String, _ messages: MessageCatalog) -> String {
         let substitutions: [String: String] =
             switch problem {
@@ -122,8 +166,19 @@ extension FormPage {
 }
 
 extension FieldView {
-    init(field: FieldDefinition, values: [String], problem: String?, language: String, messages: MessageCatalog) {
+    init(
+        field: FieldDefinition,
+        values: [String],
+        problem: String?,
+        condition: ConditionView?,
+        askAgain: Bool,
+        language: String,
+        messages: MessageCatalog
+    ) {
         id = "field-\(field.name)"
+        self.condition = condition
+        enterAgainId = "field-\(field.name)-again"
+        enterAgain = askAgain ? messages.text("form.enterAgain", language) : nil
         name = field.name
         label = field.label
         helpId = "\(id)-help"
@@ -144,10 +199,16 @@ extension FieldView {
         checked = field.type == .checkbox && ["true", "on", "1", "yes"].contains(values.first?.lowercased() ?? "")
 
         var describedBy: [String] = []
+        if let condition { describedBy.append(condition.hintId) }
         if field.help != nil { describedBy.append(helpId) }
+        if askAgain { describedBy.append(enterAgainId) }
         if problem != nil { describedBy.append(errorId) }
         var attributes = HTMLAttributes()
-        if field.required && field.type != .checkboxes { attributes.flag("required") }
+        if field.required && field.type != .checkboxes {
+            // A conditional field is required only while shown: the script sets `required` then;
+            // without the script the browser must not insist on a field that may not apply.
+            attributes.flag(condition == nil ? "required" : "data-required")
+        }
         if problem != nil { attributes.add("aria-invalid", "true") }
         if !describedBy.isEmpty { attributes.add("aria-describedby", describedBy.joined(separator: " ")) }
         if !isGroup {
@@ -158,7 +219,8 @@ extension FieldView {
             attributes.add("max", field.max)
             attributes.add("step", field.step)
             attributes.add("placeholder", field.placeholder)
-            attributes.add("autocomplete", field.autocomplete ?? Self.defaultAutocomplete(field.type))
+            // Browsers must not offer a sensitive value on another device or to the next person.
+            attributes.add("autocomplete", field.sensitive ? "off" : field.autocomplete ?? Self.defaultAutocomplete(field.type))
             attributes.add("inputmode", Self.inputMode(field))
         }
         self.attributes = attributes.text
@@ -201,13 +263,39 @@ extension FieldView {
         }
     }
 
-    private static func inputMode(_ field: FieldDefinition) -> String? {
+    /// The keyboard a phone shows.
+    static func inputMode(_ field: FieldDefinition) -> String? {
         switch field.type {
         case .number:
             // Whole steps need no decimal key; fractional ones do.
             (field.step.map { !$0.contains(".") } ?? false) ? "numeric" : "decimal"
+        case .text where field.pattern.map(isDigitsOnly) ?? false:
+            "numeric"
         default: nil
         }
+    }
+
+    /// `[0-9]{4}`, `\d{3,6}`, `[0-9]+`: patterns that accept digits and nothing else.
+    private static func isDigitsOnly(_ pattern: String) -> Bool {
+        var rest = Substring(pattern)
+        var sawDigits = false
+        while !rest.isEmpty {
+            if rest.hasPrefix("[0-9]") {
+                rest = rest.dropFirst(5)
+            } else if rest.hasPrefix("\\d") {
+                rest = rest.dropFirst(2)
+            } else {
+                return false
+            }
+            sawDigits = true
+            if rest.first == "+" || rest.first == "*" || rest.first == "?" {
+                rest = rest.dropFirst()
+            } else if rest.first == "{", let close = rest.firstIndex(of: "}") {
+                guard rest[rest.index(after: rest.startIndex)..<close].allSatisfy({ $0.isNumber || $0 == "," }) else { return false }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        return sawDigits
     }
 }
 
@@ -222,5 +310,15 @@ struct HTMLAttributes {
 
     mutating func flag(_ name: String) {
         text += "\(text.isEmpty ? "" : " ")\(name)"
+    }
+}
+
+/// A JSON array of strings, for a data attribute the script reads (the template escapes it).
+enum JSONText {
+    private static let encoder = JSONEncoder()
+
+    static func array(_ values: [String]) -> String {
+        // Encoding strings cannot fail.
+        (try? encoder.encode(values)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 }

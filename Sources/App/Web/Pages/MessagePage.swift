@@ -1,3 +1,5 @@
+import Forms
+
 /// A page that says one thing, with at most one action: confirmation, "already completed",
 /// "link expired", "page expired", "temporarily unavailable"…
 struct MessagePage: PageModel {
@@ -13,9 +15,10 @@ struct MessagePage: PageModel {
 }
 
 extension MessagePage {
-    init(_ page: StatusPage, language: String, messages: MessageCatalog, stylesheet: String, actionURL: String? = nil) {
+    init(_ page: StatusPage, language: String, presentation: Presentation, form: FormDefinition? = nil, actionURL: String? = nil) {
+        let messages = presentation.messages
         let title = messages.text("page.\(page.rawValue).title", language)
-        chrome = PageChrome(lang: language, dir: messages.text("dir", language), pageTitle: title, stylesheet: stylesheet)
+        chrome = presentation.chrome(title: title, language: language, form: form)
         heading = title
         message = messages.text("page.\(page.rawValue).message", language)
         self.actionURL = actionURL

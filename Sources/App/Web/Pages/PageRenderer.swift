@@ -55,15 +55,25 @@ struct PageRenderer: Sendable {
     }
 }
 
-/// A typed model for one template; the layout reads `lang`, `dir`, `pageTitle` and `stylesheet`.
+/// A typed model for one template; the layout reads its ``PageChrome`` as `chrome`.
 protocol PageModel: Sendable {
     static var template: String { get }
 }
 
-/// The parts every page's layout needs.
+/// The parts every page's layout needs; made by ``Presentation/chrome(title:language:form:script:)``.
 struct PageChrome: Sendable {
     let lang: String
     let dir: String
     let pageTitle: String
     let stylesheet: String
+    /// The brand's colours, when it sets any.
+    let brandStylesheet: String?
+    /// `data:,` when no icon is configured, so browsers do not ask for /favicon.ico.
+    let favicon: String
+    let logo: String?
+    let displayName: String?
+    /// Only the form page has a script (conditional fields, focus on errors).
+    let script: String?
+
+    var hasBrand: Bool { logo != nil || displayName != nil }
 }

@@ -1,0 +1,45 @@
+// The form page's only script, and optional: without it every field shows, each conditional
+// one with a hint, and the server applies the same rules. With it, fields whose showIf does
+// not hold are hidden and disabled (so they are neither required nor sent), live.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var form = document.querySelector("form.form");
+  if (!form) return;
+  var conditional = Array.prototype.slice.call(form.querySelectorAll("[data-show-if]"));
+
+  // The values a field would send now: none while it is disabled (hidden), "true"/"false" for
+  // a single checkbox, the checked ones of a group, else its value.
+  function valuesOf(name) {
+    var controls = Array.prototype.filter.call(form.elements, function (control) {
+      return control.name === name && !control.disabled;
+    });
+    if (controls.length === 1 && controls[0].type === "checkbox") {
+      return [controls[0].checked ? "true" : "false"];
+    }
+    return controls.filter(function (control) {
+      return (control.type !== "checkbox" && control.type !== "radio") || control.checked;
+    }).map(function (control) { return control.value; });
+  }
+
+  // Conditions only point upwards, so one pass in document order settles chains.
+  function update() {
+    conditional.forEach(function (wrapper) {
+      var wanted = JSON.parse(wrapper.getAttribute("data-show-values"));
+      var shown = valuesOf(wrapper.getAttribute("data-show-if")).some(function (value) {
+        return wanted.indexOf(value) !== -1;
+      });
+      wrapper.hidden = !shown;
+      Array.prototype.forEach.call(wrapper.querySelectorAll("input, select, textarea"), function (control) {
+        control.disabled = !shown;
+        if (control.hasAttribute("data-required")) control.required = shown;
+      });
+    });
+  }
+
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();
