@@ -55,8 +55,8 @@ struct FormController: Sendable {
     /// `GET /f/{formId}?sessionId=S[&lang=xx]`.
     @Sendable func show(_ request: Request, context: some RequestContext) async throws -> Response {
         let formId = try context.parameters.require("formId")
-        guard forms[formId] != nil else { return status(.notFound, request) }
-        guard let sessionId = sessionId(of: request) else { return status(.linkIncomplete, request) }
+        guard let form = forms[formId] else { return status(.notFound, request) }
+        guard let sessionId = sessionId(of: request) else { return status(.linkIncomplete, request, form: form) }
         return await formPage(formId: formId, sessionId: sessionId, request: request, logger: context.logger)
     }
 
@@ -138,7 +138,7 @@ struct FormController: Sendable {
         let logger = context.logger
         let formId = try context.parameters.require("formId")
         guard let form = forms[formId] else { return status(.notFound, request) }
-        guard let sessionId = sessionId(of: request) else { return status(.linkIncomplete, request) }
+        guard let sessionId = sessionId(of: request) else { return status(.linkIncomplete, request, form: form) }
         let reload = urls.form(formId, sessionId: sessionId.rawValue)
         guard crossSite.allows(request.headers) else {
             logger.notice("Cross-site form post refused", metadata: ["session": "\(sessionId.shortened)"])
@@ -244,9 +244,9 @@ struct FormController: Sendable {
             ?? messages.negotiate(
                 query: request.uri.queryParameters["lang"].map(String.init),
                 context: nil,
-                acceptLanguage: request.headers[.acceptLanguage],
-                form: form
+                acceptLanguage: request.headers[.acceptLanguage]
             )
+        // The form brands the page; its languages do not limit it, as a status page shows none of its texts.
         return pages.render(
             MessagePage(page, language: language, presentation: presentation, form: form, actionURL: actionURL),
             status: httpStatus ?? HTTPResponse.Status(code: page.status)

@@ -67,6 +67,11 @@ struct MessageCatalog: Sendable {
         return try MessageCatalog(catalogues: catalogues, defaultLanguage: defaultLanguage)
     }
 
+    /// The keys of ``requiredKeys`` that `language`'s own catalogue lacks (English fills them in).
+    func missingKeys(in language: String) -> [String] {
+        Self.requiredKeys.filter { catalogues[language]?[$0] == nil }
+    }
+
     /// The text for `key` in `language`, else in English.
     func text(_ key: String, _ language: String, _ substitutions: [String: String] = [:]) -> String {
         var text = catalogues[language]?[key] ?? catalogues[Self.fallbackLanguage]?[key] ?? key

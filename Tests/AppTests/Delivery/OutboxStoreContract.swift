@@ -35,6 +35,7 @@ struct OutboxStoreContract: Sendable {
         Check(name: "requeues a failed entry, not a delivered one", run: { try await $0.requeues() }),
         Check(name: "erases the values of old deliveries and keeps their metadata", run: { try await $0.erasesValues() }),
         Check(name: "purges old deliveries only", run: { try await $0.purgesDelivered() }),
+        Check(name: "keeps sensitive values in place until delivered, then erases them", run: { try await $0.erasesSensitiveValues() }),
     ]
 
     private var t0: Date { TestDateClock.start }
@@ -282,5 +283,32 @@ struct OutboxStoreContract: Sendable {
         #expect(try await store.entry(id: old.id) == nil)
         #expect(try await store.entry(id: recent.id) != nil)
         #expect(try await store.entry(id: failed.id) != nil, "failed outcomes stay for the operator")
+    }
+
+    func erasesSensitiveValues() async throws {
+        let store = try await makeStore()
+        let variables = [
+            OutcomeVariable(id: "accountLast4", value: "4821"),
+            OutcomeVariable(id: "contactMethod", value: "email"),
+            OutcomeVariable(id: "pin", value: "9999"),
+            OutcomeVariable(id: "callbackStatus", value: "requested"),
+        ]
+        var outcome = newOutcome("s-sensitive", variables: variables)
+        outcome.sensitiveVariables = ["accountLast4", "pin"]
+        let entry = try await store.enqueue(outcome, claimedUntil: at(60)).storedEntry()
+        #expect(entry.variables == variables, "in their places, for delivery")
+        #expect(try await store.claimDue(now: at(61), limit: 10, claimUntil: at(120)).first?.variables == variables)
+
+        var other = newOutcome("s-failed", variables: variables)
+        other.sensitiveVariables = outcome.sensitiveVariables
+        let failed = try await store.enqueue(other, claimedUntil: at(60)).storedEntry()
+        try await store.markFailed(id: failed.id, reason: "400 bad request", at: at(70))
+        #expect(try await store.entry(id: failed.id)?.variables == variables, "a failed outcome keeps them for a retry")
+
+        try await store.markDelivered(id: entry.id, at: at(80))
+        let delivered = try #require(try await store.entry(id: entry.id))
+        #expect(delivered.variables == [variables[1], variables[3]], "sensitive values go as soon as they are delivered")
+        #expect(try await store.eraseDeliveredValues(before: at(500)) == 1)
+        #expect(try await store.entry(id: entry.id)?.variables == nil)
     }
 }
