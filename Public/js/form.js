@@ -1,6 +1,7 @@
 // The form page's only script, and optional: without it every field shows, each conditional
 // one with a hint, and the server applies the same rules. With it, fields whose showIf does
-// not hold are hidden and disabled (so they are neither required nor sent), live.
+// not hold are hidden and disabled (so they are neither required nor sent), live, and the
+// browser's own checks use the server's words in the page's language.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -37,8 +38,43 @@
     });
   }
 
-  form.addEventListener("change", update);
-  form.addEventListener("input", update);
+  var messages = JSON.parse(form.getAttribute("data-messages") || "{}");
+  var typeKeys = { email: "invalidEmail", url: "invalidURL", tel: "invalidTelephone", number: "invalidNumber", date: "invalidDate", time: "invalidTime" };
+
+  // The catalogue key (FieldProblem's code) for what the browser found, and its {n}/{value}.
+  function explain(control) {
+    var state = control.validity;
+    var key = state.valueMissing ? "required"
+      : state.tooShort ? "tooShort"
+      : state.tooLong ? "tooLong"
+      : state.typeMismatch || state.badInput ? typeKeys[control.type]
+      : state.patternMismatch ? "patternMismatch"
+      : state.rangeUnderflow ? "belowMinimum"
+      : state.rangeOverflow ? "aboveMaximum"
+      : state.stepMismatch ? "stepMismatch" : null;
+    var text = key && messages[key];
+    if (!text) return "";
+    var limit = { tooShort: "minlength", tooLong: "maxlength", belowMinimum: "min", aboveMaximum: "max", stepMismatch: "step" }[key];
+    var value = limit ? control.getAttribute(limit) || "" : "";
+    return text.replace("{n}", value).replace("{value}", value);
+  }
+
+  form.addEventListener("invalid", function (event) {
+    var control = event.target;
+    control.setCustomValidity("");
+    if (!control.validity.valid) control.setCustomValidity(explain(control));
+  }, true);
+
+  // A custom message makes a control invalid until cleared: clear the whole group on any answer.
+  function clearMessages(event) {
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (control.name === event.target.name && control.setCustomValidity) control.setCustomValidity("");
+    });
+    update();
+  }
+
+  form.addEventListener("change", clearMessages);
+  form.addEventListener("input", clearMessages);
   update();
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();

@@ -23,6 +23,9 @@ struct MessageCatalog: Sendable {
     static let fallbackLanguage = "en"
 
     private let catalogues: [String: [String: String]]
+    /// Language -> the `field.*` texts as a JSON object, for the script to give the browser's
+    /// own checks the same words as the server's (`data-messages` on the form). Built once.
+    private let browserMessages: [String: String]
     /// `i18n.defaultLanguage`: the language of pages when nothing else decides.
     let defaultLanguage: String
 
@@ -45,6 +48,23 @@ struct MessageCatalog: Sendable {
         }
         self.catalogues = catalogues
         self.defaultLanguage = defaultLanguage
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var browserMessages: [String: String] = [:]
+        for language in catalogues.keys {
+            let texts = Dictionary(
+                uniqueKeysWithValues: Self.requiredKeys.filter { $0.hasPrefix("field.") }.map { key in
+                    (String(key.dropFirst("field.".count)), catalogues[language]?[key] ?? english[key] ?? key)
+                }
+            )
+            browserMessages[language] = (try? encoder.encode(texts)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        }
+        self.browserMessages = browserMessages
+    }
+
+    /// The validation texts of `language` as JSON (see `browserMessages`).
+    func browserValidationMessages(_ language: String) -> String {
+        browserMessages[language] ?? browserMessages[Self.fallbackLanguage] ?? "{}"
     }
 
     /// Loads every `*.yaml` in the bundled `Messages` folder.

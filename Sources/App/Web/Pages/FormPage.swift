@@ -19,6 +19,8 @@ struct FormPage: PageModel {
     let fields: [FieldView]
     let submitLabel: String
     let declineLabel: String?
+    /// JSON of the validation texts, so the browser's own checks speak the page's language.
+    let validationMessages: String
 
     /// One line of the error summary, linking to its field.
     struct SummaryItem: Sendable {
@@ -120,6 +122,7 @@ extension FormPage {
         hasErrors = !errors.isEmpty
         submitLabel = form.submitLabel
         declineLabel = form.decline?.label
+        validationMessages = messages.browserValidationMessages(language)
     }
 
     /// "Full name: This field is required." — but "How should we contact you? This field is required."
