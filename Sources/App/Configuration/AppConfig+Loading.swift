@@ -4,7 +4,7 @@ import SystemPackage
 
 extension AppConfig {
     /// Keys whose values are secrets: refused in the YAML file, redacted by swift-configuration.
-    static let secretKeys = ["alvaria.clientSecret", "alvaria.apiKey", "security.secret", "database.url"]
+    static let secretKeys = ["alvaria.clientSecret", "alvaria.apiKey", "security.secret", "database.url", "tracing.otlpHeaders"]
 
     /// The providers in order of precedence: environment, then an optional secrets file
     /// (`KEY=value` lines), then the YAML file.

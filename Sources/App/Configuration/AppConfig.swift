@@ -21,6 +21,8 @@ public import Foundation
 /// - `log.level`, `log.format`
 /// - `branding.displayName`, `branding.logo`, `branding.favicon`, `branding.primaryColor`,
 ///   `branding.accentColor`, `i18n.defaultLanguage`
+/// - `tracing.otlpEndpoint`, `tracing.otlpProtocol`, `tracing.serviceName`, `tracing.otlpHeaders`* (OpenTelemetry,
+///   off unless the endpoint is set)
 ///
 /// Keys marked * are secrets: read as secrets, refused in the YAML file, never printed.
 public struct AppConfig: Sendable {
@@ -37,6 +39,8 @@ public struct AppConfig: Sendable {
     public var logLevel: String
     /// `text` (readable, the default) or `json` (one object per line, for log shippers).
     public var logFormat: LogFormat
+    /// OpenTelemetry tracing; nil (no tracer at all) unless `tracing.otlpEndpoint` is set.
+    public var tracing: TracingSettings?
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
@@ -62,6 +66,7 @@ public struct AppConfig: Sendable {
         presentation = PresentationSettings(&values, publicDirectory: http.publicDirectory)
         logLevel = values.choice("log.level", default: LogLevel.info).rawValue
         logFormat = values.choice("log.format", default: LogFormat.text)
+        tracing = TracingSettings.read(&values)
         if !values.problems.isEmpty {
             throw ConfigurationError(problems: values.problems)
         }
