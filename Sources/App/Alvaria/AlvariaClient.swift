@@ -118,16 +118,19 @@ public struct AlvariaClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let started = ContinuousClock.now
-        do {
-            let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
-            let buffer = try await response.body.collect(upTo: 1024 * 1024)
-            metrics.record(endpoint, status: Int(response.status.code), started: started)
-            return (Int(response.status.code), Data(buffer: buffer))
-        } catch {
-            let error = AlvariaError.classify(error)
-            metrics.record(endpoint, error: error, started: started)
-            throw error
+        return try await UpstreamTracing.exchange(endpoint, method: method, url: url) { traceHeaders throws(AlvariaError) in
+            request.headers.add(contentsOf: traceHeaders)
+            let started = ContinuousClock.now
+            do {
+                let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
+                let buffer = try await response.body.collect(upTo: 1024 * 1024)
+                metrics.record(endpoint, status: Int(response.status.code), started: started)
+                return (Int(response.status.code), Data(buffer: buffer))
+            } catch {
+                let error = AlvariaError.classify(error)
+                metrics.record(endpoint, error: error, started: started)
+                throw error
+            }
         }
     }
 

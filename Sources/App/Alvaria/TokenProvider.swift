@@ -169,20 +169,23 @@ public actor TokenProvider {
         ].map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")
         request.body = .bytes(ByteBuffer(string: form))
 
-        let status: Int
-        let body: ByteBuffer
-        let started = ContinuousClock.now
-        do {
-            let response = try await httpClient.execute(request, timeout: TimeAmount(timeout))
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: 64 * 1024)
-            metrics.record(.token, status: status, started: started)
-        } catch {
-            let error = AlvariaError.classify(error)
-            metrics.record(.token, error: error, started: started)
-            switch error {
-            case .timeout: throw .tokenService(.timeout)
-            case let other: throw .tokenService(.transport(reason: other.reason))
+        let (status, body) = try await UpstreamTracing.exchange(.token, method: .POST, url: tokenURL.absoluteString) {
+            traceHeaders throws(AlvariaError) in
+            request.headers.add(contentsOf: traceHeaders)
+            let started = ContinuousClock.now
+            do {
+                let response = try await httpClient.execute(request, timeout: TimeAmount(timeout))
+                let status = Int(response.status.code)
+                let body = try await response.body.collect(upTo: 64 * 1024)
+                metrics.record(.token, status: status, started: started)
+                return (status, body)
+            } catch {
+                let error = AlvariaError.classify(error)
+                metrics.record(.token, error: error, started: started)
+                switch error {
+                case .timeout: throw .tokenService(.timeout)
+                case let other: throw .tokenService(.transport(reason: other.reason))
+                }
             }
         }
         let data = Data(buffer: body)

@@ -20,19 +20,27 @@ struct UpstreamMetrics: Sendable {
 
     /// Counts one exchange that got an answer with `status`.
     func record(_ endpoint: Endpoint, status: Int, started: ContinuousClock.Instant) {
-        let outcome =
-            switch status {
-            case 200..<300: "ok"
-            case 400..<500: String(status)
-            case 500..<600: "5xx"
-            default: "other"
-            }
-        record(endpoint, outcome: outcome, started: started)
+        record(endpoint, outcome: Self.outcome(status: status), started: started)
     }
 
     /// Counts one exchange that got no answer.
     func record(_ endpoint: Endpoint, error: AlvariaError, started: ContinuousClock.Instant) {
-        record(endpoint, outcome: error == .timeout || error == .tokenService(.timeout) ? "timeout" : "transport", started: started)
+        record(endpoint, outcome: Self.outcome(error), started: started)
+    }
+
+    /// The `outcome` label of an answered exchange (also on its trace span).
+    static func outcome(status: Int) -> String {
+        switch status {
+        case 200..<300: "ok"
+        case 400..<500: String(status)
+        case 500..<600: "5xx"
+        default: "other"
+        }
+    }
+
+    /// The `outcome` label of an exchange that got no answer.
+    static func outcome(_ error: AlvariaError) -> String {
+        error == .timeout || error == .tokenService(.timeout) ? "timeout" : "transport"
     }
 
     /// Counts one token request by whether it gave a usable token.

@@ -1,6 +1,7 @@
 import AlvariaModels
 import Foundation
 import Logging
+import Tracing
 
 extension Deliverer {
     /// One delivery attempt of a claimed entry, and recording what came of it, in the store and
@@ -8,10 +9,27 @@ extension Deliverer {
     ///
     /// Logs carry the entry's id, attempt number, shortened session and Alvaria's reason; never
     /// the variables.
+    ///
+    /// Traced as `outbox delivery`: inside the submit's span for the submit path's attempt, a root
+    /// span of its own in the background loop; the Alvaria calls are its children.
     func attempt(_ entry: OutboxEntry, logger: Logger) async -> ImmediateResult {
-        let result = await post(entry, logger: logger)
-        metrics.record(result, createdAt: entry.createdAt, at: now())
-        return result
+        await withSpan("outbox delivery") { span in
+            span.updateAttributes { attributes in
+                attributes["outbox.id"] = entry.id
+                attributes["outbox.attempt"] = entry.attempts + 1
+                attributes["outbox.form"] = entry.formId
+            }
+            let result = await post(entry, logger: logger)
+            metrics.record(result, createdAt: entry.createdAt, at: now())
+            switch result {
+            case .delivered: span.attributes["outbox.result"] = "delivered"
+            case .pending: span.attributes["outbox.result"] = "retry"
+            case .failed:
+                span.attributes["outbox.result"] = "failed"
+                span.setStatus(SpanStatus(code: .error))
+            }
+            return result
+        }
     }
 
     private func post(_ entry: OutboxEntry, logger: Logger) async -> ImmediateResult {
