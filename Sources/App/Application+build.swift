@@ -88,6 +88,10 @@ public func buildApplication(
     let presentation = Presentation(urls: urls, messages: parts.messages, branding: config.presentation.branding, forms: parts.forms)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
     let router = Router(context: AppRequestContext.self)
+    if config.tracing != nil {
+        // Outermost, so the server span covers everything; named by route pattern, sessionId redacted.
+        router.add(middleware: serverTracingMiddleware())
+    }
     router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
     router.add(middleware: ForwardedHeadersMiddleware(trustedProxies: config.http.trustedProxies))
     router.add(middleware: RequestLogMiddleware())

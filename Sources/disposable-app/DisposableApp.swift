@@ -35,9 +35,15 @@ struct Serve: AsyncParsableCommand {
                     ]
                 )
             }
+            // Services stop in reverse order: the tracer's goes last, flushing the app's final spans.
+            let tracing = try bootstrapTracing(appConfig.tracing, logger: logger)
             // SIGTERM / SIGINT: stop accepting, let requests and deliveries finish within the grace
             // period, exit 0. A second signal, or the period running out, cancels what is left.
-            var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var configuration = ServiceGroupConfiguration(
+                services: (tracing.map { [$0] } ?? []) + [app],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
             configuration.maximumGracefulShutdownDuration = appConfig.http.shutdownGracePeriod
             configuration.cancellationSignals = [.sigquit]
             try await ServiceGroup(configuration: configuration).run()
