@@ -119,7 +119,10 @@ func withAlvariaClient<Value: Sendable>(
         endpoints: simulator.endpoints,
         orgId: "demo",
         apiKey: "demo-key",
-        requestTimeout: requestTimeout
+        requestTimeout: requestTimeout,
+        // These tests are about the calls, not the cap (UpstreamLimitTests): never refuse one for
+        // waiting, however slow the machine.
+        queueTimeout: .seconds(120)
     )
     do {
         let value = try await body(client, tokens)

@@ -29,11 +29,11 @@ struct DeliveryFlowTests {
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
             let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
             let token = try #require(TestApp.token(in: try await app.get(uri).text))
-            try await app.simulator.setFaults(#"{"latencyMs": 1500}"#)
-            let started = ContinuousClock.now
+            try await app.simulator.setFaults(#"{"latencyMs": 3000}"#)
             let response = try await app.post(uri, [("_token", token), ("fullName", "Ana"), ("channel", "sms"), ("consent", "true")])
             #expect(response.status == .seeOther)
-            #expect(ContinuousClock.now - started < .milliseconds(1200))
+            // The answer came while Alvaria was still holding the outcome: the page did not wait for it.
+            #expect(app.simulator.state.stats.outcomesAccepted == 0)
             let outcomes = try await app.simulator.waitForOutcomes(sessionId)
             #expect(outcomes.count == 1)
             try await app.simulator.setFaults(#"{"latencyMs": 0}"#)
