@@ -23,7 +23,12 @@ if ((${#missing[@]})); then
   pkill -x nginx 2>/dev/null || true
 fi
 # selenium 4.40 is the newest whose dependencies PyPI serves here (4.52 needs an unpublished certifi).
-python3 -c 'import selenium, pytest' 2>/dev/null || { log "Installing Python packages"; pip install -q "selenium==4.40.0" pytest; }
+# selenium-axe-python carries axe-core 4.9.1, which has the WCAG 2.2 rules (axe-selenium-python's
+# axe-core 3.1.1 predates them); it asks only for selenium>=4.7, so the pin above holds.
+python3 -c 'import selenium, pytest, selenium_axe_python' 2>/dev/null || {
+  log "Installing Python packages"
+  pip install -q "selenium==4.40.0" pytest "selenium-axe-python==2.2.0"
+}
 
 # --- Lint -------------------------------------------------------------------------------------
 log "Formatting (swift format lint, settings in .swift-format)"

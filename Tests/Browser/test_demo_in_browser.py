@@ -1,28 +1,11 @@
 """A person completes a form in a real headless Chromium: a real browser sends its own
 headers (Sec-Fetch-Site, Origin under the page's referrer policy), which a test client would not."""
 
-import json
-
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import save_screenshot
-
-
-def start_dialog(browser, app_url, context):
-    browser.get(app_url + "/")
-    assert "CX simulator console" in browser.page_source
-    textarea = browser.find_element(By.ID, "context-consent-capture")
-    textarea.clear()
-    textarea.send_keys(json.dumps(context))
-    textarea.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
-    # Wait for the console to come back (the old page going stale), then take the newest dialog:
-    # dialogs are listed newest first, and earlier tests' dialogs are still there.
-    WebDriverWait(browser, 10).until(conditions.staleness_of(textarea))
-    link = WebDriverWait(browser, 10).until(
-        conditions.presence_of_element_located((By.XPATH, "(//a[starts-with(text(), 'Open the link for')])[1]")))
-    return link.get_attribute("href"), link.text.removeprefix("Open the link for ")
+from conftest import save_screenshot, start_dialog
 
 
 def test_a_person_completes_the_consent_form_and_the_outcome_arrives(browser, app_url):
