@@ -44,8 +44,10 @@ def assert_errors_linked(driver, expected_targets):
         assert error.is_displayed() and error.text
         assert error.get_attribute("id") in field.get_attribute("aria-describedby").split()
         assert field.get_attribute("aria-invalid") == "true"
-        # The summary line repeats the message next to the field (without the "Error:" prefix).
-        assert error.get_attribute("textContent").removeprefix("Error:").strip() in link.text
+        # The summary line repeats the message next to the field (without its hidden "Error:").
+        prefix = error.find_element(By.CSS_SELECTOR, ".visually-hidden").get_attribute("textContent")
+        assert prefix.strip() in ("Error:", "خطأ:")
+        assert error.get_attribute("textContent").removeprefix(prefix).strip() in link.text
     assert targets == expected_targets
     return summary
 
@@ -117,3 +119,15 @@ def test_a_sensitive_value_is_never_sent_back_after_an_error(driver, app_url):
     assert driver.find_element(By.ID, "field-email").get_attribute("value") == "ana.garcia.example.com"
     assert driver.find_element(By.ID, "field-email").is_displayed()
     assert not driver.find_element(By.ID, "field-phone").is_displayed() or not driver.javascript
+
+
+def test_errors_in_arabic(driver, app_url):
+    link, _ = start_dialog(driver, app_url, {"form": "consent-capture"})
+    driver.get(link + "?lang=ar")
+    summary = submit_without_browser_checks(driver)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    assert_errors_linked(driver, ["field-fullName", "field-channel", "field-consent"])
+    lines = [item.text for item in summary.find_elements(By.TAG_NAME, "li")]
+    # A label ending in a question mark (here the Arabic one) takes no colon after it.
+    assert lines == ["الاسم الكامل: هذا الحقل مطلوب.", "كيف نتواصل معك؟ هذا الحقل مطلوب.",
+                     "أوافق على تلقي العروض والأخبار. يمكنني سحب هذه الموافقة في أي وقت. هذا الحقل مطلوب."]

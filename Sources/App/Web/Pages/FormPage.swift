@@ -126,8 +126,9 @@ extension FormPage {
     }
 
     /// "Full name: This field is required." — but "How should we contact you? This field is required."
+    /// (and "كيف نتواصل معك؟ …": the Arabic question mark ends a label too).
     static func summaryLine(label: String, message: String) -> String {
-        let endsWithPunctuation = label.last.map { "?!.:…".contains($0) } ?? false
+        let endsWithPunctuation = label.last.map { "?!.:…؟".contains($0) } ?? false
         return endsWithPunctuation ? "\(label) \(message)" : "\(label): \(message)"
     }
 
