@@ -90,7 +90,7 @@ def complete_address_update(driver, visit):
     street = driver.find_element(By.ID, "field-street")
     assert street.get_attribute("value") == "12 Harbour Road"  # prefilled from the context
     click_label(driver, "field-street")
-    retype(street, "7 Calle Mayor")
+    retype(street, remember_secret("7 Calle Mayor"))
     retype(driver.find_element(By.ID, "field-postalCode"), "28013")
     retype(driver.find_element(By.ID, "field-city"), "Madrid")
     country = Select(driver.find_element(By.ID, "field-country"))
@@ -130,11 +130,11 @@ def complete_callback_request(driver, visit):
         assert visit.text("Phone call", "Llamada telefónica") in hint.text
         assert "field-phone-condition" in phone.get_attribute("aria-describedby")
     if method == "phone":
-        phone.send_keys("+34 600 111 222")
+        phone.send_keys(remember_secret("+34 600 111 222"))
         Select(best_time).select_by_value("evening")
         return {"accountLast4": digits, "contactMethod": "phone", "phone": "+34 600 111 222",
                 "bestTime": "evening", "callbackStatus": "requested", "callbackRequestedAt": None}
-    retype(email, "ana.garcia@example.com")
+    retype(email, remember_secret("ana.garcia@example.com"))
     return {"accountLast4": digits, "contactMethod": "email", "email": "ana.garcia@example.com",
             "callbackStatus": "requested", "callbackRequestedAt": None}
 
@@ -162,7 +162,7 @@ def complete_satisfaction_survey(driver, visit):
     click_label(driver, "field-topics-0")  # Billing
     click_label(driver, "field-topics-3")  # Other
     driver.find_element(By.ID, "field-recommend").send_keys("9")
-    driver.find_element(By.ID, "field-comment").send_keys("Quick and kind.\nThanks!")
+    driver.find_element(By.ID, "field-comment").send_keys(remember_secret("Quick and kind.") + "\nThanks!")
     driver.find_element(By.ID, "field-website").send_keys("https://example.com/shop")
     # The call-back time stays empty: an empty optional field is sent as "".
     return {"csatScore": "4", "csatTopics": "billing,Other", "npsScore": "9",
