@@ -232,7 +232,7 @@ wrk_run() {
 # status_count STATUS: how many responses of the last run had it.
 status_count() { tr ',' '\n' <<<"$R_STATUSES" | awk -F: -v s="$1" '$1 == s { n += $2 } END { print n + 0 }'; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "–"; else if (a / b < 0.1) printf "%.3f", a / b; else printf "%.2f", a / b }'; }
 fmt() { awk -v x="$1" 'BEGIN { if (x >= 100) printf "%.0f", x; else if (x >= 10) printf "%.1f", x; else printf "%.2f", x }'; }
 
 row() {  # row WHAT CONNS RPS P50 P99 MAX REQUESTS ERRORS RATIO LOAD
