@@ -77,9 +77,12 @@ enum OutboxJSON {
         return text
     }
 
+    /// One decoder for every entry read (claims, listings): it holds no state between calls.
+    private static let decoder = JSONDecoder()
+
     static func decode(_ json: String, id: Int64) throws -> [OutcomeVariable] {
         do {
-            return try JSONDecoder().decode([OutcomeVariable].self, from: Data(json.utf8))
+            return try decoder.decode([OutcomeVariable].self, from: Data(json.utf8))
         } catch {
             // Not the decoder's message: it may quote the values.
             throw OutboxStoreError.unreadableEntry(id: id, reason: "variables are not a JSON list of {id, value}")
