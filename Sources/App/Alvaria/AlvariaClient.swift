@@ -26,7 +26,11 @@ public struct AlvariaClient: Sendable {
     let gate: UpstreamGate
     let queueTimeout: Duration
 
+    /// Shared by every call: neither holds state between calls.
     private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+    /// `pathEncode(orgId)`, once: it builds a CharacterSet.
+    private let orgPath: String
 
     public init(
         httpClient: HTTPClient,
@@ -43,6 +47,7 @@ public struct AlvariaClient: Sendable {
         self.tokens = tokens
         self.endpoints = endpoints
         self.orgId = orgId
+        orgPath = Self.pathEncode(orgId)
         self.apiKey = apiKey
         self.requestTimeout = requestTimeout
         self.metrics = UpstreamMetrics(factory: metricsFactory)
@@ -53,7 +58,7 @@ public struct AlvariaClient: Sendable {
     /// `GET …/disposableApp/context?sessionId=S`.
     public func context(for sessionId: SessionID, logger: Logger) async throws(AlvariaError) -> DisposableAppContext {
         let data = try await call(.GET, .context, sessionId: sessionId, body: nil, logger: logger)
-        guard let context = try? JSONDecoder().decode(DisposableAppContext.self, from: data) else {
+        guard let context = try? Self.decoder.decode(DisposableAppContext.self, from: data) else {
             throw .invalidResponse(reason: "the context is not a disposableAppContext")
         }
         return context
@@ -80,7 +85,7 @@ public struct AlvariaClient: Sendable {
         let base = await endpoints.resolved().apiBaseURL.absoluteString
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
         let url =
-            "\(trimmed)/organizations/\(Self.pathEncode(orgId))/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
+            "\(trimmed)/organizations/\(orgPath)/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
         guard await gate.acquire(timeout: queueTimeout) else { throw .overloaded }
         defer { gate.release() }
         let started = ContinuousClock.now
@@ -147,7 +152,9 @@ public struct AlvariaClient: Sendable {
         }
     }
 
+    private static let pathSegmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+
     static func pathEncode(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+        segment.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? segment
     }
 }

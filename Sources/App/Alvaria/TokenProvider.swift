@@ -206,8 +206,10 @@ public actor TokenProvider {
     }
 
     /// application/x-www-form-urlencoded: everything but unreserved characters percent-encoded.
+    /// Every API call encodes its sessionId with this: the set is built once.
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     static func formEncode(_ value: String) -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
 }
