@@ -21,16 +21,23 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func log(_ context: Context, _ request: Request, _ route: String, _ status: Int, _ started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
             "Request",
             metadata: [
                 "http.method": "\(request.method.rawValue)",
                 "http.route": "\(route)",
                 "http.status": "\(status)",
-                "http.duration_ms": "\(String(format: "%.1f", milliseconds))",
+                "http.duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
             ]
         )
+    }
+
+    /// Milliseconds with one decimal, rounded ("12.3"), in integers rather than with Foundation's
+    /// `String(format:)` on every request.
+    static func milliseconds(_ elapsed: Duration) -> String {
+        let (seconds, attoseconds) = elapsed.components
+        // 1e14 attoseconds are a tenth of a millisecond.
+        let tenths = max(0, seconds * 10_000 + (attoseconds + 50_000_000_000_000) / 100_000_000_000_000)
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }
