@@ -80,7 +80,10 @@ struct MultiInstanceTests {
                 let lost = counts.values.filter { $0 == 0 }.count
                 let doubles = counts.values.reduce(0) { $0 + max(0, $1 - 1) }
                 #expect(lost == 0)
-                #expect(doubles <= inFlightAtKill, "only an outcome whose POST was in flight at the kill may arrive twice")
+                // Only an outcome whose POST was in flight at the kill may arrive twice, and the victim
+                // holds at most one batch of claims. (Counting the victim's POSTs at the simulator
+                // undercounts on a loaded machine: requests still in its socket buffers are read later.)
+                #expect(doubles <= Deliverer.concurrency, "a killed instance can only double the batch it had claimed")
                 try await simulator.setFaults(#"{"latencyMs": 0}"#)
                 #expect(try await survivor.terminate() == 0)
                 print("kill -9 mid-delivery: 100 outcomes, \(inFlightAtKill) in flight at the kill, lost \(lost), doubled \(doubles)")
