@@ -57,7 +57,7 @@ extension FieldDefinition {
         default:
             break
         }
-        if type.acceptsPattern, let pattern, !ValueRules.matchesWhole(value, pattern: pattern) {
+        if type.acceptsPattern, pattern != nil, !ValueRules.matchesWhole(value, compiledPattern) {
             return .patternMismatch
         }
         return nil

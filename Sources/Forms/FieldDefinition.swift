@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// One choice of a `select`, `radio` or `checkboxes` field.
 public struct FieldOption: Sendable, Equatable {
     /// What is submitted and sent to Alvaria.
@@ -33,7 +35,11 @@ public struct FieldDefinition: Sendable {
     /// As written; ``effectiveMaxLength`` is what validation applies.
     public var maxLength: Int?
     /// The source text, for the HTML `pattern` attribute; it must match the whole value.
-    public var pattern: String?
+    public var pattern: String? {
+        didSet { compiledPattern = ValueRules.compileWhole(pattern) }
+    }
+    /// `pattern` compiled once, not on every validation (ICU compiles are not cheap).
+    var compiledPattern: NSRegularExpression?
     /// Numbers for `number`, `YYYY-MM-DD` for `date`, `HH:MM` for `time`: as written.
     public var min: String?
     public var max: String?
@@ -83,6 +89,7 @@ public struct FieldDefinition: Sendable {
         self.minLength = minLength
         self.maxLength = maxLength
         self.pattern = pattern
+        self.compiledPattern = ValueRules.compileWhole(pattern)
         self.min = min
         self.max = max
         self.step = step

@@ -148,13 +148,23 @@ enum ValueRules {
     /// A pattern that does not compile matches nothing: loading refuses such files, and failing
     /// closed is right for a form built in code that skipped that check.
     static func matchesWhole(_ text: String, pattern: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: anchored(pattern)) else { return false }
+        matchesWhole(text, compileWhole(pattern))
+    }
+
+    /// As ``matchesWhole(_:pattern:)``, with the pattern compiled by ``compileWhole(_:)``.
+    static func matchesWhole(_ text: String, _ regex: NSRegularExpression?) -> Bool {
+        guard let regex else { return false }
         let whole = NSRange(text.startIndex..., in: text)
         // `$` also matches before a final newline; insisting on the whole range closes that gap.
         return regex.firstMatch(in: text, range: whole)?.range == whole
     }
 
     static func anchored(_ pattern: String) -> String { "^(?:\(pattern))$" }
+
+    /// The anchored pattern compiled, `nil` when there is none or it does not compile.
+    static func compileWhole(_ pattern: String?) -> NSRegularExpression? {
+        pattern.flatMap { try? NSRegularExpression(pattern: anchored($0)) }
+    }
 
     // MARK: Helpers
 
