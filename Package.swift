@@ -130,6 +130,7 @@ let package = Package(
                 "App",
                 "AlvariaSimulator",
                 "AlvariaModels",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -54,14 +54,8 @@ struct PageRenderer: Sendable {
         )
     }
 
-    /// The page's HTML, rendered from its ``MustacheTree``.
+    /// The page's HTML.
     func html(_ page: some PageModel) -> String? {
-        library.render(MustacheTree.of(page), withTemplate: type(of: page).template)
-    }
-
-    /// The page's HTML as swift-mustache renders the model itself, by reflection: slower, and
-    /// what ``html(_:)`` must always equal (checked by a test).
-    func htmlByReflection(_ page: some PageModel) -> String? {
         library.render(page, withTemplate: type(of: page).template)
     }
 }
