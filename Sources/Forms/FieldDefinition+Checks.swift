@@ -52,9 +52,7 @@ extension FieldDefinition {
     private func checkPattern(_ add: (String) -> Void) {
         guard type.acceptsPattern, let pattern else { return }
         // Compiled alone too: `a)(b` compiles once wrapped in `^(?:…)$`, but is no regex.
-        guard (try? NSRegularExpression(pattern: pattern)) != nil,
-            (try? NSRegularExpression(pattern: ValueRules.anchored(pattern))) != nil
-        else {
+        guard (try? NSRegularExpression(pattern: pattern)) != nil, compiledPattern != nil else {
             add("pattern \"\(pattern)\" is not a valid regular expression")
             return
         }

@@ -144,14 +144,9 @@ enum ValueRules {
         return text.unicodeScalars.filter { ("0"..."9").contains($0) }.count >= 3
     }
 
-    /// Whether the whole value matches the HTML `pattern` (which is anchored at both ends).
-    /// A pattern that does not compile matches nothing: loading refuses such files, and failing
-    /// closed is right for a form built in code that skipped that check.
-    static func matchesWhole(_ text: String, pattern: String) -> Bool {
-        matchesWhole(text, compileWhole(pattern))
-    }
-
-    /// As ``matchesWhole(_:pattern:)``, with the pattern compiled by ``compileWhole(_:)``.
+    /// Whether the whole value matches the HTML `pattern` (anchored at both ends), as compiled
+    /// by ``compileWhole(_:)``. A pattern that did not compile (`nil`) matches nothing: loading
+    /// refuses such files, and failing closed is right for a form built in code that skipped that check.
     static func matchesWhole(_ text: String, _ regex: NSRegularExpression?) -> Bool {
         guard let regex else { return false }
         let whole = NSRange(text.startIndex..., in: text)
