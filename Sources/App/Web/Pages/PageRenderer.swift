@@ -79,29 +79,5 @@ struct PageChrome: Sendable {
     let displayName: String?
     /// Only the form page has a script (conditional fields, focus on errors).
     let script: String?
-    /// Stored, not computed: Mustache reads properties by reflection.
-    let hasBrand: Bool
-
-    init(
-        lang: String,
-        dir: String,
-        pageTitle: String,
-        stylesheet: String,
-        brandStylesheet: String?,
-        favicon: String,
-        logo: String?,
-        displayName: String?,
-        script: String?
-    ) {
-        self.lang = lang
-        self.dir = dir
-        self.pageTitle = pageTitle
-        self.stylesheet = stylesheet
-        self.brandStylesheet = brandStylesheet
-        self.favicon = favicon
-        self.logo = logo
-        self.displayName = displayName
-        self.script = script
-        hasBrand = logo != nil || displayName != nil
-    }
+    var hasBrand: Bool { logo != nil || displayName != nil }
 }
