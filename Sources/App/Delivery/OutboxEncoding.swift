@@ -39,11 +39,7 @@ enum OutboxJSON {
                 plain.append(variable)
             }
         }
-        guard !kept.isEmpty else { return (try encode(plain), nil) }
-        guard let data = try? encoder.encode(kept), let text = String(data: data, encoding: .utf8) else {
-            throw OutboxStoreError.unreadableEntry(id: nil, reason: "variables could not be encoded as JSON")
-        }
-        return (try encode(plain), text)
+        return (try encode(plain), kept.isEmpty ? nil : try text(of: kept))
     }
 
     /// The list as it was submitted: the sensitive variables back in their places.
@@ -52,7 +48,7 @@ enum OutboxJSON {
         guard let sensitive else { return variables }
         let kept: [Sensitive]
         do {
-            kept = try JSONDecoder().decode([Sensitive].self, from: Data(sensitive.utf8))
+            kept = try decoder.decode([Sensitive].self, from: Data(sensitive.utf8))
         } catch {
             throw OutboxStoreError.unreadableEntry(id: id, reason: "sensitive variables are not a JSON list of {at, id, value}")
         }
@@ -70,8 +66,12 @@ enum OutboxJSON {
     }()
 
     static func encode(_ variables: [OutcomeVariable]) throws -> String {
-        // Encoding [String]-only structs cannot fail in practice; if it ever does, say so without values.
-        guard let data = try? encoder.encode(variables), let text = String(data: data, encoding: .utf8) else {
+        try text(of: variables)
+    }
+
+    private static func text(of value: some Encodable) throws -> String {
+        // Encoding string-only structs cannot fail in practice; if it ever does, say so without values.
+        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else {
             throw OutboxStoreError.unreadableEntry(id: nil, reason: "variables could not be encoded as JSON")
         }
         return text
