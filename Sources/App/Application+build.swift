@@ -22,7 +22,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     // Everything that can fail is checked before anything that needs shutting down is created.
-    let parts = try await loadParts(config: config, logger: logger)
+    let parts = try loadParts(config: config, logger: logger)
     let metricsFactory = makeMetricsFactory(registry: metrics)
     var services: [any Service] = parts.store.services
     let endpoints: AlvariaEndpoints
@@ -84,65 +84,21 @@ public func buildApplication(
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
-    let urls = AppURLs(basePath: config.http.basePath)
-    let presentation = Presentation(urls: urls, messages: parts.messages, branding: config.presentation.branding, forms: parts.forms)
-    let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
-    let router = Router(context: AppRequestContext.self)
-    if config.tracing != nil {
-        // Outermost, so the server span covers everything; named by route pattern, sessionId redacted.
-        router.add(middleware: serverTracingMiddleware())
-    }
-    router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
-    router.add(middleware: ForwardedHeadersMiddleware(trustedProxies: config.http.trustedProxies))
-    router.add(middleware: RequestLogMiddleware())
-    router.add(
-        middleware: SecurityHeadersMiddleware(
-            frameAncestors: config.http.frameAncestors,
-            strictTransportSecurity: config.http.publicURL.scheme == "https"
-        )
+    let router = buildRouter(
+        config: config,
+        dependencies: AppDependencies(
+            forms: parts.forms,
+            messages: parts.messages,
+            store: parts.store.store,
+            contexts: alvaria,
+            deliverer: deliverer,
+            tokens: tokens,
+            metrics: metrics,
+            metricsFactory: metricsFactory,
+            simulator: demoState
+        ),
+        logger: logger
     )
-    router.add(middleware: ErrorPageMiddleware(pages: parts.pages, presentation: presentation))
-    router.add(
-        middleware: FileMiddleware(
-            config.http.publicDirectory,
-            urlBasePath: urls.basePath + "/static",
-            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
-            logger: logger
-        )
-    )
-    let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
-    HealthController(tokens: tokens, store: parts.store.store).addRoutes(to: root)
-    MetricsController(registry: metrics).addRoutes(to: root)
-    BrandingController(presentation: presentation).addRoutes(to: root)
-    let console = demoState.map { state in
-        ConsoleController(simulator: state, forms: parts.forms, pages: parts.pages, crossSite: crossSite, presentation: presentation)
-    }
-    console?.addRoutes(to: root)
-    // Only the form routes are rate limited: health, readiness, metrics and static files never are.
-    let limited = root.group()
-        .add(
-            middleware: RateLimitMiddleware(
-                pageLoads: TokenBucketLimiter(perMinute: config.limits.pageLoadsPerMinute),
-                submits: TokenBucketLimiter(perMinute: config.limits.submitsPerMinute),
-                // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the peer.
-                clientKey: { _, context in context.clientAddress ?? "unknown" },
-                pages: parts.pages,
-                presentation: presentation
-            )
-        )
-    FormController(
-        forms: parts.forms,
-        alvaria: alvaria,
-        store: parts.store.store,
-        deliverer: deliverer,
-        pages: parts.pages,
-        presentation: presentation,
-        signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
-        crossSite: crossSite,
-        immediateBudget: config.delivery.immediateBudget,
-        maxBodySize: config.http.maxBodySize,
-        console: console
-    ).addRoutes(to: limited)
 
     var app = Application(
         router: router,
@@ -209,16 +165,15 @@ struct HTTPClientService: Service {
     }
 }
 
-/// What the app is made of besides the network: forms, pages, UI text and the store — each
-/// checked here so that every problem is reported before the port opens.
+/// What the app is made of besides the network: forms, UI text and the store — each checked
+/// here so that every problem is reported before the port opens.
 struct AppParts: Sendable {
     let forms: FormCatalog
-    let pages: PageRenderer
     let messages: MessageCatalog
     let store: OpenedOutboxStore
 }
 
-func loadParts(config: AppConfig, logger: Logger) async throws(StartupError) -> AppParts {
+func loadParts(config: AppConfig, logger: Logger) throws(StartupError) -> AppParts {
     var problems: [String] = []
     var forms: FormCatalog?
     do {
@@ -235,14 +190,12 @@ func loadParts(config: AppConfig, logger: Logger) async throws(StartupError) -> 
     } catch {
         problems += error.problems.map { "forms: \($0)" }
     }
-    var pages: PageRenderer?
-    do { pages = try await PageRenderer.bundled() } catch { problems += error.problems }
     var messages: MessageCatalog?
     do { messages = try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage) } catch { problems += error.problems }
     var store: OpenedOutboxStore?
     do { store = try OutboxStores.open(config.database, logger: logger) } catch { problems += error.problems }
-    guard problems.isEmpty, let forms, let pages, let messages, let store else {
+    guard problems.isEmpty, let forms, let messages, let store else {
         throw StartupError(problems: problems)
     }
-    return AppParts(forms: forms, pages: pages, messages: messages, store: store)
+    return AppParts(forms: forms, messages: messages, store: store)
 }

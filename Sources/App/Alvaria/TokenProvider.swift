@@ -16,7 +16,7 @@ import NIOCore
 /// - A missing `expires_in` counts as 5 minutes.
 /// - Each token request is counted in ``UpstreamMetrics`` (`alvaria_requests_total{endpoint="token"}`
 ///   and `alvaria_token_refreshes_total{result}`).
-public actor TokenProvider {
+public actor TokenProvider: AccessTokenSource {
     /// How to ask for a token.
     public struct Credentials: Sendable {
         public var clientId: String
@@ -212,4 +212,9 @@ public actor TokenProvider {
     static func formEncode(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
+}
+
+/// Whatever hands out access tokens: the ``TokenProvider``, or a test's stand-in (readiness asks it).
+public protocol AccessTokenSource: Sendable {
+    func accessToken() async throws(AlvariaError) -> String
 }

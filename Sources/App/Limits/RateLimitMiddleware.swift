@@ -11,8 +11,7 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let submits: TokenBucketLimiter
     /// Which client a request comes from (the peer address, or what a trusted proxy says).
     let clientKey: @Sendable (Request, Context) -> String
-    let pages: PageRenderer
-    let presentation: Presentation
+    let pages: PageLibrary
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let limiter: TokenBucketLimiter
@@ -26,16 +25,6 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         context.logger.notice("Rate limit reached", metadata: ["limit.kind": "\(kind)", "limit.retryAfter": "\(retryAfter)"])
-        let language = presentation.messages.negotiate(
-            query: request.uri.queryParameters["lang"].map(String.init),
-            context: nil,
-            acceptLanguage: request.headers[.acceptLanguage]
-        )
-        var response = pages.render(
-            MessagePage(.tooManyRequests, language: language, presentation: presentation),
-            status: .tooManyRequests
-        )
-        response.headers[.retryAfter] = String(retryAfter)
-        return response
+        return pages.response(for: StatusReply(.tooManyRequests, retryAfter: retryAfter), request: request)
     }
 }

@@ -8,7 +8,6 @@ import Hummingbird
 struct ConsoleController: Sendable {
     let simulator: SimulatorState
     let forms: FormCatalog
-    let pages: PageRenderer
     let crossSite: CrossSiteCheck
     let presentation: Presentation
     var urls: AppURLs { presentation.urls }
@@ -33,7 +32,7 @@ struct ConsoleController: Sendable {
                 )
             }
         )
-        return pages.render(page)
+        return PageLibrary.html(page.render())
     }
 
     /// `POST {basePath}/console/dialogs` with `content=…`: starts a dialog and goes back to the console.

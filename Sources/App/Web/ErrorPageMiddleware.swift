@@ -5,8 +5,7 @@ import Logging
 /// trace, never `"\(error)"`. Expected situations are answered by the controllers themselves;
 /// this catches unknown routes, oversized bodies and the unexpected.
 struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
-    let pages: PageRenderer
-    let presentation: Presentation
+    let pages: PageLibrary
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -21,11 +20,7 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("Unhandled error", metadata: ["error.type": "\(type(of: error))"])
                 page = .serverError
             }
-            let language = presentation.messages.negotiate(query: nil, context: nil, acceptLanguage: request.headers[.acceptLanguage])
-            return pages.render(
-                MessagePage(page, language: language, presentation: presentation),
-                status: HTTPResponse.Status(code: page.status)
-            )
+            return pages.response(for: StatusReply(page), request: request)
         }
     }
 }

@@ -3,7 +3,7 @@ import Hummingbird
 /// `/healthz` (the process serves) and `/readyz` (it can do its job: the store answers and a
 /// token can be had), with the reason when not.
 struct HealthController: Sendable {
-    let tokens: TokenProvider
+    let tokens: any AccessTokenSource
     let store: any OutboxStore
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {

@@ -18,7 +18,7 @@ struct BrandingPageTests {
 
     @Test("the name, logo, icon and colours reach every page, escaped, through a stylesheet")
     func pagesCarryTheBrand() async throws {
-        try await TestApp.run(overrides: Self.brand) { app in
+        try await RouterTestApp.run(overrides: Self.brand) { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
             let form = try await app.get("/?sessionId=\(sessionId.rawValue)")
             #expect(form.text.contains("<title>Stay in touch – Acme &lt;Bank&gt;</title>"))
@@ -40,7 +40,7 @@ struct BrandingPageTests {
 
     @Test("without branding the pages ask for no icon and carry no header")
     func unbranded() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let page = try await app.get("/f/consent-capture")
             #expect(page.text.contains(#"<link rel="icon" href="data:,">"#))
             #expect(!page.text.contains("brand"))
@@ -85,7 +85,9 @@ struct BrandingPageTests {
         let consent = directory.appendingPathComponent("consent-capture.yaml")
         let text = try String(contentsOf: consent, encoding: .utf8)
         try (text + "branding: {displayName: Acme Insurance, primaryColor: \"#1a5e20\"}\n").write(to: consent, atomically: true, encoding: .utf8)
-        try await TestApp.run(overrides: ["FORMS_DIRECTORY": directory.path, "BRANDING_DISPLAY_NAME": "Acme", "BRANDING_ACCENT_COLOR": "#00704a"]) {
+        try await RouterTestApp.run(overrides: [
+            "FORMS_DIRECTORY": directory.path, "BRANDING_DISPLAY_NAME": "Acme", "BRANDING_ACCENT_COLOR": "#00704a",
+        ]) {
             app in
             let page = try await app.get("/f/consent-capture")
             #expect(page.text.contains(#"<span class="brand__name">Acme Insurance</span>"#))

@@ -7,8 +7,9 @@ import Testing
 
 @testable import App
 
-/// The whole path a person takes, over real HTTP, against the simulator and a real SQLite file.
-@Suite("The form flow, end to end")
+/// The whole path a person takes: the first test over real HTTP against the simulator and a real
+/// SQLite file; the others through the app's router with the CX side and the outbox in memory.
+@Suite("The form flow")
 struct FormFlowTests {
     static func isTimestamp(_ value: String) -> Bool {
         value.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil
@@ -62,7 +63,7 @@ struct FormFlowTests {
 
     @Test("satisfaction survey in Spanish: radio, checkboxes in option order, fixed hidden value, translated page")
     func satisfactionSurvey() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"satisfaction-survey","lang":"es","agentName":"Luis"}"#)
             let page = try await app.get("/?sessionId=\(sessionId.rawValue)")
             #expect(page.text.contains(#"<html lang="es""#))
@@ -92,7 +93,7 @@ struct FormFlowTests {
 
     @Test("consent capture: the decline button sends the decline variables without validating fields")
     func consentDecline() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture","fullName":"Ana García"}"#)
             let response = try await app.submit("/f/consent-capture?sessionId=\(sessionId.rawValue)", [("fullName", ""), ("_action", "decline")])
             #expect(response.status == .seeOther)
@@ -106,7 +107,7 @@ struct FormFlowTests {
 
     @Test("consent capture: a checkbox is sent as true and the fixed variables follow")
     func consentGiven() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture","fullName":"Ana García"}"#)
             let page = try await app.get("/f/consent-capture?sessionId=\(sessionId.rawValue)")
             #expect(page.text.contains(#"value="Ana García""#))
@@ -126,7 +127,7 @@ struct FormFlowTests {
 
     @Test("field errors re-render the form with 422, values kept, each error by its field and in the summary")
     func fieldErrors() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"address-update","firstName":"Ana"}"#)
             let response = try await app.submit(
                 "/f/address-update?sessionId=\(sessionId.rawValue)",
@@ -150,7 +151,7 @@ struct FormFlowTests {
 
     @Test("context values with HTML or script are escaped wherever they appear")
     func escapesContext() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(
                 #"{"form":"address-update","firstName":"<script>alert(1)</script>","street":"\"><img src=x onerror=alert(2)>","city":"Tom & Jerry's"}"#
             )
@@ -165,7 +166,7 @@ struct FormFlowTests {
 
     @Test("a quote or angle bracket followed by a combining accent is still escaped (no attribute breakout)")
     func escapesCombiningCharacters() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             // `"` + U+0301 is one Swift Character; a Character-based escaper would let it through.
             let sessionId = try await app.simulator.createDialog(
                 #"{"form":"address-update","street":"\"\u0301 autofocus onfocus=alert(1) x=\"","firstName":"<\u0301b>"}"#
@@ -183,11 +184,68 @@ struct FormFlowTests {
 
     @Test("plain-text context is available and a context without a form gets the default form")
     func plainContext() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("just some text")
             let page = try await app.get("/?sessionId=\(sessionId.rawValue)")
             #expect(page.status == .ok)
             #expect(page.text.contains("Update your address"))
         }
+    }
+
+    @Test("the outbox down on page load or submit is 503 with a retry link, and nothing is posted")
+    func storeDown() async throws {
+        try await RouterTestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
+            let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
+            let token = try #require(TestApp.token(in: try await app.get(uri).text))
+            app.store.failure.withLock { $0 = OutboxStoreError.unavailable(reason: "test") }
+            let page = try await app.get(uri)
+            #expect(page.status == .serviceUnavailable)
+            #expect(page.headers[.retryAfter] == "5")
+            #expect(page.text.contains(#"href="\#(uri)""#))
+            let post = try await app.post(uri, [("_token", token), ("fullName", "Ana"), ("channel", "sms"), ("consent", "true")])
+            #expect(post.status == .serviceUnavailable)
+            #expect(app.simulator.outcomeRequests == 0)
+            app.store.failure.withLock { $0 = nil }
+            #expect(try await app.get(uri).status == .ok)
+        }
+    }
+
+    @Test("opening a link asks the outbox and Alvaria at once, not one after the other")
+    func consumedCheckAndContextTogether() async throws {
+        try await RouterTestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
+            // Each side waits for the other to have started: done one after the other, neither would return.
+            let both = Rendezvous()
+            app.contexts.onCall.withLock { $0 = { await both.arrive("context") } }
+            app.store.onIsConsumed.withLock { $0 = { await both.arrive("outbox") } }
+            let page = try await app.get("/f/consent-capture?sessionId=\(sessionId.rawValue)")
+            #expect(page.status == .ok)
+        }
+    }
+
+    @Test("a context that names a form the app does not have is 404")
+    func contextNamesUnknownForm() async throws {
+        try await RouterTestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"no-such-form"}"#)
+            let page = try await app.get("/?sessionId=\(sessionId.rawValue)")
+            #expect(page.status == .notFound)
+        }
+    }
+}
+
+/// Lets two tasks wait for each other: each `arrive` returns once both have arrived.
+actor Rendezvous {
+    private var arrived: Set<String> = []
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func arrive(_ name: String) async {
+        arrived.insert(name)
+        if arrived.count >= 2 {
+            for continuation in waiting { continuation.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
     }
 }

@@ -23,7 +23,7 @@ struct LanguageTests {
 
     @Test("the link's lang wins, then the context's, then Accept-Language, then the form's own")
     func negotiationOrder() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let withGerman = try await app.simulator.createDialog(#"{"form":"consent-capture","lang":"de"}"#)
             let viaQuery = try await app.get("/?sessionId=\(withGerman.rawValue)&lang=fr", headers: [.acceptLanguage: "es"])
             #expect(viaQuery.text.contains(#"<html lang="fr" dir="ltr">"#))
@@ -51,7 +51,7 @@ struct LanguageTests {
 
     @Test("validation messages come in the page's language")
     func localisedValidation() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture","lang":"fr"}"#)
             let response = try await app.submit(
                 "/f/consent-capture?sessionId=\(sessionId.rawValue)",
@@ -65,14 +65,14 @@ struct LanguageTests {
 
     @Test("i18n.defaultLanguage speaks on pages without a form, and must have a catalogue")
     func appDefault() async throws {
-        try await TestApp.run(overrides: ["I18N_DEFAULT_LANGUAGE": "es"]) { app in
+        try await RouterTestApp.run(overrides: ["I18N_DEFAULT_LANGUAGE": "es"]) { app in
             let page = try await app.get("/f/address-update", headers: [.acceptLanguage: "ja"])
             #expect(page.status == .badRequest)
             #expect(page.text.contains(#"<html lang="es" dir="ltr">"#))
             #expect(page.text.contains("Este enlace está incompleto"))
         }
         await #expect(throws: StartupError.self) {
-            try await TestApp.run(overrides: ["I18N_DEFAULT_LANGUAGE": "xx"]) { _ in }
+            try await RouterTestApp.run(overrides: ["I18N_DEFAULT_LANGUAGE": "xx"]) { _ in }
         }
     }
 }

@@ -73,8 +73,8 @@ struct RateLimitTests {
 
     @Test("one client over the limit leaves another client's requests untouched")
     func otherClientsUnaffected() async throws {
-        let pages = try await PageRenderer.bundled()
         let messages = try MessageCatalog.bundled()
+        let presentation = Presentation(urls: AppURLs(basePath: ""), messages: messages, branding: Branding(), forms: try FormCatalog(forms: []))
         let router = Router()
         // The key comes from a header here so that one test can be two clients; the app keys on the address.
         router.add(
@@ -82,8 +82,7 @@ struct RateLimitTests {
                 pageLoads: TokenBucketLimiter(perMinute: 2),
                 submits: TokenBucketLimiter(perMinute: 2),
                 clientKey: { request, _ in request.headers[HTTPField.Name("X-Client")!] ?? "" },
-                pages: pages,
-                presentation: Presentation(urls: AppURLs(basePath: ""), messages: messages, branding: Branding(), forms: try FormCatalog(forms: []))
+                pages: PageLibrary(forms: try FormCatalog(forms: []), presentation: presentation)
             )
         )
         router.get("page") { _, _ in "ok" }

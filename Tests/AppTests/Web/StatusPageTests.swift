@@ -8,7 +8,7 @@ import Testing
 @testable import App
 
 /// Each situation of DESIGN.md's table answers with its status and its page, never a stack
-/// trace or an upstream body.
+/// trace or an upstream body. Through the app's router, with the CX side and the outbox in memory.
 @Suite("What a person sees when something is off")
 struct StatusPageTests {
     @Test(
@@ -19,18 +19,17 @@ struct StatusPageTests {
         ]
     )
     func linkIncomplete(uri: String) async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let response = try await app.get(uri)
             #expect(response.status == .badRequest)
             #expect(response.text.contains("This link is incomplete"))
-            #expect(app.simulator.state.stats.contextRequests == 0)
-            #expect(app.simulator.tokenRequests == 0)
+            #expect(app.simulator.contextRequests == 0)
         }
     }
 
     @Test("an unknown form or path is 404 'not found'", arguments: ["/f/nope?sessionId=abc", "/nothing/here"])
     func notFound(uri: String) async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let response = try await app.get(uri)
             #expect(response.status == .notFound)
             #expect(response.text.contains("Page not found"))
@@ -40,7 +39,7 @@ struct StatusPageTests {
 
     @Test("a session Alvaria no longer knows is 410 'link expired'")
     func expired() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let response = try await app.get("/f/address-update?sessionId=gone-123")
             #expect(response.status == .gone)
             #expect(response.text.contains("This link has expired"))
@@ -49,22 +48,23 @@ struct StatusPageTests {
 
     @Test("Alvaria failing on page load is 503 with a retry button, and the retry works")
     func unavailable() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
-            try await app.simulator.setFaults(#"{"failNextContext": 1}"#)
+            app.contexts.failNext(1)
             let uri = "/f/address-update?sessionId=\(sessionId.rawValue)"
             let response = try await app.get(uri)
             #expect(response.status == .serviceUnavailable)
             #expect(response.text.contains("Temporarily unavailable"))
             #expect(response.text.contains(#"href="\#(uri)""#))
-            #expect(!response.text.contains("injected"))
+            #expect(response.headers[.retryAfter] == "5")
+            #expect(!response.text.contains("500"))
             #expect(try await app.get(uri).status == .ok)
         }
     }
 
     @Test("a submitted session shows 'already completed' on GET (200) and refuses another POST (409)")
     func alreadyCompleted() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
             let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
             let page = try await app.get(uri)
@@ -81,13 +81,13 @@ struct StatusPageTests {
             let rootReopened = try await app.get("/?sessionId=\(sessionId.rawValue)")
             #expect(rootReopened.text.contains("Already completed"))
             _ = try await app.simulator.waitForOutcomes(sessionId)
-            #expect(app.simulator.state.stats.outcomeRequests == 1)
+            #expect(app.simulator.outcomeRequests == 1)
         }
     }
 
     @Test("eight concurrent submits of one session store and deliver exactly one outcome")
     func concurrentSubmits() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog(#"{"form":"consent-capture"}"#)
             let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
             let token = try #require(TestApp.token(in: try await app.get(uri).text))
@@ -104,13 +104,13 @@ struct StatusPageTests {
             #expect(statuses.filter { $0 == .conflict }.count == 7)
             let outcomes = try await app.simulator.waitForOutcomes(sessionId)
             #expect(outcomes.count == 1)
-            #expect(app.simulator.state.stats.outcomeRequests == 1)
+            #expect(app.simulator.outcomeRequests == 1)
         }
     }
 
     @Test("a body over the limit is 413 and a malformed encoding 400, and the server keeps serving")
     func hostileBodies() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             let uri = "/f/address-update?sessionId=\(sessionId.rawValue)"
             let big = try await app.post(uri, [("street", String(repeating: "x", count: 100 * 1024))])

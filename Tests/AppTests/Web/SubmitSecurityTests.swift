@@ -13,7 +13,7 @@ import Testing
 struct SubmitSecurityTests {
     private let fields = [("fullName", "Ana"), ("channel", "sms"), ("consent", "true")]
 
-    private func expectRefused(_ app: TestApp, _ sessionId: SessionID, _ response: TestResponse) throws {
+    private func expectRefused(_ app: RouterTestApp, _ sessionId: SessionID, _ response: TestResponse) throws {
         #expect(response.status == .forbidden)
         #expect(response.text.contains("This page has expired"))
         #expect(response.text.contains("Reload the form"))
@@ -23,7 +23,7 @@ struct SubmitSecurityTests {
 
     @Test("a post without a token is refused")
     func noToken() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             try expectRefused(app, sessionId, try await app.post("/f/consent-capture?sessionId=\(sessionId.rawValue)", fields))
         }
@@ -31,7 +31,7 @@ struct SubmitSecurityTests {
 
     @Test("a forged token, or one for another session or form, is refused")
     func forgedToken() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             let other = try await app.simulator.createDialog("{}")
             let uri = "/f/consent-capture?sessionId=\(sessionId.rawValue)"
@@ -47,7 +47,7 @@ struct SubmitSecurityTests {
 
     @Test("an expired token is refused")
     func expiredToken() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             let signer = FormTokenSigner(secret: Array("test-secret-0123456789-0123456789-abcdef".utf8), lifetime: .seconds(4 * 3600))
             let stale = signer.token(sessionId: sessionId.rawValue, formId: "consent-capture", issuedAt: Date().addingTimeInterval(-5 * 3600))
@@ -67,7 +67,7 @@ struct SubmitSecurityTests {
         ] as [HTTPFields]
     )
     func crossSite(headers: HTTPFields) async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             let response = try await app.submit("/f/consent-capture?sessionId=\(sessionId.rawValue)", fields, headers: headers)
             try expectRefused(app, sessionId, response)
@@ -76,7 +76,7 @@ struct SubmitSecurityTests {
 
     @Test("a same-origin post whose browser sends Origin: null (strict referrer settings) is accepted")
     func nullOrigin() async throws {
-        try await TestApp.run { app in
+        try await RouterTestApp.run { app in
             let sessionId = try await app.simulator.createDialog("{}")
             let response = try await app.submit(
                 "/f/consent-capture?sessionId=\(sessionId.rawValue)",

@@ -1,12 +1,17 @@
+// Today's renderer (before compiled pages), kept so the differential tests can prove the
+// compiled pages produce the same bytes. Do not change it to make a test pass.
+
 import Forms
 import Foundation
 
+@testable import App
+
 /// The form as a person sees it: fields prefilled or as typed, errors next to fields and in a
 /// summary on top.
-struct FormPage: PageModel {
+struct LegacyFormPage: LegacyPageModel {
     static let template = "form"
 
-    let chrome: PageChrome
+    let chrome: LegacyChrome
     let heading: String
     /// Already HTML-escaped by the form engine's Mustache rendering.
     let introHTML: String?
@@ -16,7 +21,7 @@ struct FormPage: PageModel {
     let errorSummaryTitle: String
     let errors: [SummaryItem]
     let hasErrors: Bool
-    let fields: [FieldView]
+    let fields: [LegacyFieldView]
     let submitLabel: String
     let declineLabel: String?
     /// JSON of the validation texts, so the browser's own checks speak the page's language.
@@ -30,7 +35,7 @@ struct FormPage: PageModel {
 }
 
 /// One field, with everything its template needs decided here rather than in the template.
-struct FieldView: Sendable {
+struct LegacyFieldView: Sendable {
     let id: String
     let name: String
     let label: String
@@ -77,7 +82,7 @@ struct FieldView: Sendable {
     }
 }
 
-extension FormPage {
+extension LegacyFormPage {
     /// Builds the page for a (localised) form with the values to show and the errors to explain.
     init(
         form: FormDefinition,
@@ -92,7 +97,7 @@ extension FormPage {
         let messages = presentation.messages
         let errorPrefix = messages.text("form.errorPrefix", language)
         let title = errors.isEmpty ? form.title : "\(errorPrefix) \(form.title)"
-        chrome = presentation.chrome(title: title, language: language, form: form, script: true)
+        chrome = LegacyChrome.make(presentation, title: title, language: language, form: form, script: true)
         heading = form.title
         self.introHTML = introHTML
         self.action = action
@@ -103,7 +108,7 @@ extension FormPage {
         // A sensitive value is never sent back to the browser once submitted: the person retypes it.
         let redisplay = !errors.isEmpty
         let fieldViews = form.fields.filter { !$0.hasFixedValue }.map { field in
-            FieldView(
+            LegacyFieldView(
                 field: field,
                 values: field.sensitive && redisplay ? [] : values[field.name],
                 problem: problems[field.name].map { Self.message(for: $0, language, messages) },
@@ -139,7 +144,7 @@ extension FormPage {
         in form: FormDefinition,
         _ language: String,
         _ messages: MessageCatalog
-    ) -> FieldView.ConditionView {
+    ) -> LegacyFieldView.ConditionView {
         let controller = form.field(named: condition.field)
         let label = controller?.label ?? condition.field
         let hint: String
@@ -150,9 +155,9 @@ extension FormPage {
             let or = " \(messages.text("form.or", language)) "
             hint = messages.text("form.onlyIf", language, ["label": label, "values": shown.joined(separator: or)])
         }
-        return FieldView.ConditionView(
+        return LegacyFieldView.ConditionView(
             field: condition.field,
-            valuesJSON: JSONText.array(condition.values),
+            valuesJSON: LegacyJSONText.array(condition.values),
             hint: hint,
             hintId: "field-\(field.name)-condition"
         )
@@ -169,7 +174,7 @@ extension FormPage {
     }
 }
 
-extension FieldView {
+extension LegacyFieldView {
     init(
         field: FieldDefinition,
         values: [String],
@@ -207,7 +212,7 @@ extension FieldView {
         if field.help != nil { describedBy.append(helpId) }
         if askAgain { describedBy.append(enterAgainId) }
         if problem != nil { describedBy.append(errorId) }
-        var attributes = HTMLAttributes()
+        var attributes = LegacyHTMLAttributes()
         if field.required && field.type != .checkboxes {
             // A conditional field is required only while shown: the script sets `required` then;
             // without the script the browser must not insist on a field that may not apply.
@@ -233,7 +238,7 @@ extension FieldView {
         let optionAttributes = isGroup ? attributes.text : ""
         let selectedValues = Set(values)
         options = field.options.enumerated().map { index, option in
-            FieldView.OptionView(
+            LegacyFieldView.OptionView(
                 id: "\(field.type == .select ? "option" : "field")-\(field.name)-\(index)",
                 value: option.value,
                 label: option.label,
@@ -304,7 +309,7 @@ extension FieldView {
 }
 
 /// Builds an escaped attribute list; values are never trusted, even from our own form files.
-struct HTMLAttributes {
+struct LegacyHTMLAttributes {
     private(set) var text = ""
 
     mutating func add(_ name: String, _ value: String?) {
@@ -318,7 +323,7 @@ struct HTMLAttributes {
 }
 
 /// A JSON array of strings, for a data attribute the script reads (the template escapes it).
-enum JSONText {
+enum LegacyJSONText {
     private static let encoder = JSONEncoder()
 
     static func array(_ values: [String]) -> String {

@@ -1,0 +1,89 @@
+import AlvariaSimulator
+import Forms
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// What the routes need, built once by ``buildApplication(config:logger:metrics:onServerRunning:)``
+/// (or by a test, with in-memory stand-ins for the store, the context source and the poster).
+struct AppDependencies: Sendable {
+    let forms: FormCatalog
+    let messages: MessageCatalog
+    let store: any OutboxStore
+    let contexts: any ContextSource
+    let deliverer: Deliverer
+    /// For `/readyz`: a token can be had.
+    let tokens: any AccessTokenSource
+    let metrics: PrometheusCollectorRegistry
+    let metricsFactory: any MetricsFactory
+    /// Demo mode's in-process simulator, for the console.
+    let simulator: SimulatorState?
+}
+
+/// The router: middleware, health, metrics, branding, the console in demo mode, and the form
+/// routes (rate limited). Every page is compiled here, once.
+func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logger) -> Router<AppRequestContext> {
+    let urls = AppURLs(basePath: config.http.basePath)
+    let presentation = Presentation(
+        urls: urls,
+        messages: dependencies.messages,
+        branding: config.presentation.branding,
+        forms: dependencies.forms
+    )
+    let pages = PageLibrary(forms: dependencies.forms, presentation: presentation)
+    let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
+    let router = Router(context: AppRequestContext.self)
+    if config.tracing != nil {
+        // Outermost, so the server span covers everything; named by route pattern, sessionId redacted.
+        router.add(middleware: serverTracingMiddleware())
+    }
+    router.add(middleware: HTTPMetricsMiddleware(factory: dependencies.metricsFactory))
+    router.add(middleware: ForwardedHeadersMiddleware(trustedProxies: config.http.trustedProxies))
+    router.add(middleware: RequestLogMiddleware())
+    router.add(
+        middleware: SecurityHeadersMiddleware(
+            frameAncestors: config.http.frameAncestors,
+            strictTransportSecurity: config.http.publicURL.scheme == "https"
+        )
+    )
+    router.add(middleware: ErrorPageMiddleware(pages: pages))
+    router.add(
+        middleware: FileMiddleware(
+            config.http.publicDirectory,
+            urlBasePath: urls.basePath + "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
+            logger: logger
+        )
+    )
+    let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
+    HealthController(tokens: dependencies.tokens, store: dependencies.store).addRoutes(to: root)
+    MetricsController(registry: dependencies.metrics).addRoutes(to: root)
+    BrandingController(presentation: presentation).addRoutes(to: root)
+    let console = dependencies.simulator.map { state in
+        ConsoleController(simulator: state, forms: dependencies.forms, crossSite: crossSite, presentation: presentation)
+    }
+    console?.addRoutes(to: root)
+    // Only the form routes are rate limited: health, readiness, metrics and static files never are.
+    let limited = root.group()
+        .add(
+            middleware: RateLimitMiddleware(
+                pageLoads: TokenBucketLimiter(perMinute: config.limits.pageLoadsPerMinute),
+                submits: TokenBucketLimiter(perMinute: config.limits.submitsPerMinute),
+                // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the peer.
+                clientKey: { _, context in context.clientAddress ?? "unknown" },
+                pages: pages
+            )
+        )
+    let flow = FormFlow(
+        forms: dependencies.forms,
+        pages: pages,
+        contexts: dependencies.contexts,
+        store: dependencies.store,
+        deliverer: dependencies.deliverer,
+        signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
+        immediateBudget: config.delivery.immediateBudget
+    )
+    FormController(flow: flow, crossSite: crossSite, maxBodySize: config.http.maxBodySize, console: console).addRoutes(to: limited)
+    return router
+}

@@ -1,0 +1,202 @@
+import AlvariaModels
+import Forms
+import Foundation
+import Logging
+import NIOCore
+
+/// Where a session's context comes from: Alvaria, or a test's stand-in.
+protocol ContextSource: Sendable {
+    func context(for sessionId: SessionID, logger: Logger) async throws(AlvariaError) -> DisposableAppContext
+}
+
+extension AlvariaClient: ContextSource {}
+
+/// What the person's browser says about languages: the `lang` query parameter (or the form's
+/// `_lang`) and the `Accept-Language` header.
+struct LanguagePreference: Sendable {
+    var requested: String?
+    var acceptLanguage: String?
+}
+
+/// A form page to show: the compiled form with what varies for this request.
+struct FormPageView: Sendable {
+    let page: CompiledForm
+    let values: FormValues
+    let errors: [FieldError]
+    let introHTML: String?
+    let sessionId: SessionID
+    let token: String
+
+    func render() -> ByteBuffer {
+        page.render(values: values, errors: errors, introHTML: introHTML, sessionId: sessionId, token: token)
+    }
+}
+
+/// What the flow decided: a form page, a status page, or somewhere else to go.
+enum FlowResult: Sendable {
+    case form(FormPageView)
+    case status(StatusReply)
+    case redirect(String)
+}
+
+/// What happens when a person opens a link or sends a form, decided without HTTP: which form
+/// and language, whether the session is still open, what the context prefills, whether the
+/// answers are valid and what they become, and the first delivery attempt.
+///
+/// The controller turns requests into calls and ``FlowResult``s into responses.
+struct FormFlow: Sendable {
+    let forms: FormCatalog
+    let pages: PageLibrary
+    let contexts: any ContextSource
+    let store: any OutboxStore
+    let deliverer: Deliverer
+    let signer: FormTokenSigner
+    /// How long a submit waits for the first delivery attempt before showing the confirmation.
+    let immediateBudget: Duration
+
+    var urls: AppURLs { pages.presentation.urls }
+    var messages: MessageCatalog { pages.presentation.messages }
+
+    /// Opens the session's form: `formId` from the URL, else the one the context names, else
+    /// the default form.
+    func open(formId: String?, sessionId: SessionID, language preference: LanguagePreference, logger: Logger) async -> FlowResult {
+        // Both at once: a page waits for the slower of the two, not for their sum.
+        async let consumed = isConsumed(sessionId)
+        let fetched = await fetchContext(sessionId, logger: logger)
+        switch await consumed {
+        case .success(true): return .status(StatusReply(.alreadyCompleted))
+        case .success(false): break
+        case .failure(let error): return unavailable(error, logger: logger)
+        }
+        let content: String
+        switch fetched {
+        case .success(let context): content = context.content
+        case .failure(.dialogNotFound): return .status(StatusReply(.expired))
+        case .failure(let error):
+            logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
+            return unavailable(error, logger: logger)
+        }
+        let context = FormContext(content: content)
+        guard let form = formId.flatMap({ forms[$0] }) ?? context.formId.map({ forms[$0] }) ?? forms.defaultForm else {
+            return .status(StatusReply(.notFound))
+        }
+        let language = messages.negotiate(
+            query: preference.requested,
+            context: context.language,
+            acceptLanguage: preference.acceptLanguage,
+            form: form
+        )
+        guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
+        return .form(
+            FormPageView(
+                page: page,
+                values: page.form.prefilledValues(from: context),
+                errors: [],
+                introHTML: page.form.renderIntro(context: context),
+                sessionId: sessionId,
+                token: signer.token(sessionId: sessionId.rawValue, formId: form.id)
+            )
+        )
+    }
+
+    /// Checks the token, validates, stores the outcome, tries to deliver it, and says where to go.
+    /// `values` is the decoded post, `_token`, `_lang` (the page's language) and `_action` included.
+    func submit(form: FormDefinition, sessionId: SessionID, values: FormValues, acceptLanguage: String?, logger: Logger) async -> FlowResult {
+        let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
+        guard let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: form.id) else {
+            logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
+            return .status(
+                StatusReply(
+                    .pageExpired,
+                    language: language,
+                    form: form,
+                    actionURL: urls.form(form.id, sessionId: sessionId.rawValue, language: language)
+                )
+            )
+        }
+
+        let submittedAt = Date()
+        let declined = values.first("_action") == "decline"
+        let variables: [OutcomeVariable]
+        if declined, let declineVariables = form.declineVariables(submittedAt: submittedAt) {
+            variables = declineVariables
+        } else {
+            guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
+            let validation = page.form.validate(values)
+            guard validation.isValid else {
+                // The intro may quote the context: fetch it again, but a failure must not cost the person their answers.
+                let content = try? await contexts.context(for: sessionId, logger: logger).content
+                return .form(
+                    FormPageView(
+                        page: page,
+                        values: validation.values,
+                        errors: validation.errors,
+                        introHTML: content.flatMap { page.form.renderIntro(context: FormContext(content: $0)) },
+                        sessionId: sessionId,
+                        token: signer.token(sessionId: sessionId.rawValue, formId: form.id)
+                    )
+                )
+            }
+            variables = form.outcomeVariables(for: validation.values, submittedAt: submittedAt)
+        }
+
+        let entry: OutboxEntry
+        do {
+            let outcome = NewOutcome(
+                sessionId: sessionId.rawValue,
+                formId: form.id,
+                kind: declined ? .declined : .submitted,
+                variables: variables,
+                sensitiveVariables: declined ? [] : form.sensitiveVariables,
+                createdAt: submittedAt
+            )
+            switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(deliverer.claimLease.inSeconds)) {
+            case .stored(let stored): entry = stored
+            case .alreadyConsumed: return .status(StatusReply(.alreadyCompleted, language: language, form: form, statusCode: 409))
+            }
+        } catch {
+            return unavailable(error, logger: logger)
+        }
+        logger.info("Outcome stored", metadata: ["outbox.id": "\(entry.id)", "session": "\(sessionId.shortened)", "form": "\(form.id)"])
+
+        if await deliverer.deliverNow(entry, budget: immediateBudget, logger: logger).dialogEnded {
+            return .status(StatusReply(.expired, language: language, form: form))
+        }
+        return .redirect(urls.done(form.id, sessionId: sessionId.rawValue, language: language, declined: declined))
+    }
+
+    /// The confirmation, once the outcome is stored; the form again before.
+    func done(form: FormDefinition, sessionId: SessionID, declined: Bool, logger: Logger) async -> FlowResult {
+        switch await isConsumed(sessionId) {
+        case .success(true): return .status(StatusReply(declined ? .declined : .confirmation, form: form))
+        case .success(false): return .redirect(urls.form(form.id, sessionId: sessionId.rawValue))
+        case .failure(let error): return unavailable(error, logger: logger)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func isConsumed(_ sessionId: SessionID) async -> Result<Bool, any Error> {
+        do {
+            return .success(try await store.isConsumed(sessionId: sessionId.rawValue))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func fetchContext(_ sessionId: SessionID, logger: Logger) async -> Result<DisposableAppContext, AlvariaError> {
+        do throws(AlvariaError) {
+            return .success(try await contexts.context(for: sessionId, logger: logger))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// 503; the controller gives its button the URL that loads the same page again.
+    private func unavailable(_ error: any Error, logger: Logger) -> FlowResult {
+        if !(error is AlvariaError) {
+            logger.error("Store not available", metadata: ["error.type": "\(type(of: error))"])
+        }
+        return .status(StatusReply(.unavailable, retryAfter: 5))
+    }
+}
