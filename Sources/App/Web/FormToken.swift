@@ -20,13 +20,14 @@ struct FormTokenSigner: Sendable {
 
     func token(sessionId: String, formId: String, issuedAt: Date = Date()) -> String {
         let seconds = Int64(issuedAt.timeIntervalSince1970)
-        return "\(seconds).\(Self.base64URL(signature(sessionId: sessionId, formId: formId, issuedAt: seconds)))"
+        let mac = HMAC<SHA256>.authenticationCode(for: message(sessionId, formId, seconds), using: key)
+        return "\(seconds).\(mac.withUnsafeBytes { Base64URL.encode($0) })"
     }
 
     /// True when the token was issued by us for this session and form and has not expired.
     func verify(_ token: String, sessionId: String, formId: String, now: Date = Date()) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let seconds = Int64(parts[0]), let mac = Self.decodeBase64URL(String(parts[1])) else {
+        guard parts.count == 2, let seconds = Int64(parts[0]), let mac = Base64URL.decode(parts[1]) else {
             return false
         }
         let age = now.timeIntervalSince1970 - TimeInterval(seconds)
@@ -35,23 +36,8 @@ struct FormTokenSigner: Sendable {
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(sessionId, formId, seconds), using: key)
     }
 
-    private func signature(sessionId: String, formId: String, issuedAt: Int64) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: message(sessionId, formId, issuedAt), using: key))
-    }
-
     private func message(_ sessionId: String, _ formId: String, _ issuedAt: Int64) -> Data {
         // Unit separators keep ("a", "bc") and ("ab", "c") apart.
         Data("v1\u{1F}\(sessionId)\u{1F}\(formId)\u{1F}\(issuedAt)".utf8)
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func decodeBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        return Data(base64Encoded: base64)
     }
 }
