@@ -42,6 +42,11 @@ public struct FormContext: Sendable {
         return language
     }
 
+    /// The value at `context.` followed by these components.
+    func jsonValue(components: [String]) -> JSONValue? {
+        JSONValue.object(root).value(at: components)
+    }
+
     func jsonValue(at path: String) -> JSONValue? {
         let components = path.split(separator: ".", omittingEmptySubsequences: false)
         guard components.count >= 2, components[0] == "context" else { return nil }

@@ -11,6 +11,16 @@ internal import Mustache
 struct IntroTemplate: Sendable {
     let source: String
     private let template: MustacheTemplate
+    /// The template as literal text and context paths, when it uses nothing but `{{context.…}}`
+    /// variables (the usual intro): rendered without swift-mustache's name lookups and casts.
+    private let plainSegments: [Segment]?
+
+    private enum Segment: Sendable {
+        /// Escaped already.
+        case text(String)
+        /// `context.a.b` as `["a", "b"]`.
+        case value([String])
+    }
 
     /// Why a source is refused, as a sentence for a ``FormProblem``.
     struct Rejection: Error {
@@ -36,7 +46,11 @@ struct IntroTemplate: Sendable {
         // first line is still a line start and renders as it would on its own.
         let escapedSource = "{{% CONTENT_TYPE: \(HTMLEscaping.mustacheContentType)}}\n" + escapeLiteralText(source)
         do {
-            return IntroTemplate(source: source, template: try MustacheTemplate(string: escapedSource))
+            return IntroTemplate(
+                source: source,
+                template: try MustacheTemplate(string: escapedSource),
+                plainSegments: plainSegments(of: source)
+            )
         } catch {
             throw Rejection(reason: "Mustache template does not compile once escaped: \(error)")
         }
@@ -51,7 +65,58 @@ struct IntroTemplate: Sendable {
 
     /// Never fails: a missing key renders as nothing, as Mustache specifies.
     func render(_ context: FormContext) -> String {
+        guard let plainSegments else { return renderWithMustache(context) }
+        var html = ""
+        for segment in plainSegments {
+            switch segment {
+            case .text(let text):
+                html += text
+            case .value(let path):
+                // As swift-mustache renders them: strings, numbers as JSON text, booleans as
+                // true/false; objects, arrays, null and missing keys as nothing.
+                switch context.jsonValue(components: path) {
+                case .string(let string): html += HTMLEscaping.escape(string)
+                case .number(let number): html += HTMLEscaping.escape(number.description)
+                case .bool(let bool): html += bool ? "true" : "false"
+                case .null, .array, .object, nil: break
+                }
+            }
+        }
+        return html
+    }
+
+    /// The template rendered by swift-mustache, whatever it uses.
+    func renderWithMustache(_ context: FormContext) -> String {
         template.render(["context": context.mustacheValue])
+    }
+
+    /// Literal text and `{{context.a.b}}` tags only, or `nil` for anything else (sections,
+    /// comments, other names), which swift-mustache renders.
+    private static func plainSegments(of source: String) -> [Segment]? {
+        var segments: [Segment] = []
+        var rest = source[...]
+        // swift-mustache drops a last line of nothing but spaces and tabs: so does this.
+        // (Scalars, not Characters: in "\r\n" the line feed is part of one Character.)
+        let scalars = rest.unicodeScalars
+        let lastLine = scalars.lastIndex(of: "\n").map { scalars[scalars.index(after: $0)...] } ?? scalars[...]
+        if !lastLine.isEmpty, lastLine.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            rest = Substring(scalars[..<lastLine.startIndex])
+        }
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { segments.append(.text(HTMLEscaping.escape(String(rest[..<open.lowerBound])))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let components = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard components.count >= 2, components[0] == "context",
+                components.allSatisfy({ component in
+                    !component.isEmpty && !component.contains { $0.isWhitespace || "{}#^/!>&=%<$".contains($0) }
+                })
+            else { return nil }
+            segments.append(.value(components.dropFirst().map(String.init)))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { segments.append(.text(HTMLEscaping.escape(String(rest)))) }
+        return segments
     }
 
     // MARK: - Checks

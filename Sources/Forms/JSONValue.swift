@@ -14,19 +14,21 @@ enum JSONValue: Sendable, Equatable, Decodable {
     case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
+        // Most likely first: every failed attempt throws, and a thrown DecodingError (its coding
+        // path, its description) costs more than the decoding. A context is an object of strings.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
+        } else if let string = try? container.decode(String.self) {
+            self = .string(string)
+        } else if let object = try? container.decode([String: JSONValue].self) {
+            self = .object(object)
         } else if let bool = try? container.decode(Bool.self) {
             self = .bool(bool)
         } else if let number = try? container.decode(Decimal.self) {
             self = .number(number)
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
         } else if let array = try? container.decode([JSONValue].self) {
             self = .array(array)
-        } else if let object = try? container.decode([String: JSONValue].self) {
-            self = .object(object)
         } else {
             // Syntax errors fail the whole document before this point, so what is left is a
             // number no Decimal can hold (1e400): one such value should not turn the whole
@@ -46,7 +48,7 @@ enum JSONValue: Sendable, Equatable, Decodable {
     }
 
     /// The value at `components`: object keys, or decimal indexes into arrays.
-    func value(at components: some Collection<Substring>) -> JSONValue? {
+    func value<Component: StringProtocol>(at components: some Collection<Component>) -> JSONValue? {
         var current = self
         for component in components {
             switch current {

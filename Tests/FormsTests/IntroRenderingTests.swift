@@ -1,7 +1,8 @@
-import Forms
 import Foundation
 import PropertyBased
 import Testing
+
+@testable import Forms
 
 /// The intro is Mustache whose output is always HTML-escaped.
 @Suite("Intro rendering")
@@ -125,6 +126,32 @@ struct IntroRenderingTests {
             #expect(!inner.unicodeScalars.contains(">"))
             #expect(!inner.unicodeScalars.contains("\""))
             #expect(Self.unescape(inner) == value)
+        }
+    }
+
+    /// Intro pieces: literal text with HTML's special characters, and `{{context…}}` tags that
+    /// reach strings, numbers, booleans, null, arrays, objects, indexes and missing keys.
+    static let introPieces = [
+        "Hi ", "<b>", "&", "\"", "'", "é", "\u{301}", " ", " ", "\t", "\n", "\r\n", "{{context.name}}", "{{ context.name }}", "{{context.n}}",
+        "{{context.big}}",
+        "{{context.yes}}", "{{context.no}}", "{{context.nothing}}", "{{context.list}}", "{{context.list.1}}", "{{context.list.9}}",
+        "{{context.obj}}", "{{context.obj.city}}", "{{context.name.x}}", "{{context.missing}}", "{{context.obj.deep.er}}",
+    ]
+    static let intros = Gen.int(in: 0...(introPieces.count - 1)).map { introPieces[$0] }.array(of: 0...12).map { $0.joined() }
+    static let contextsForIntros = [
+        #"{"name":"Ana <\"&'>","n":42,"big":12345678901234567890.5,"yes":true,"no":false,"nothing":null,"list":["a","<b>",3],"obj":{"city":"Lisbon & Porto","deep":{"er":"x"}}}"#,
+        #"{"name":7,"list":"not a list","obj":[]}"#,
+        "plain text",
+    ]
+
+    @Test("an intro of plain context variables renders as swift-mustache renders it")
+    func plainIntroMatchesMustache() async throws {
+        await propertyCheck(count: 2_000, input: Self.intros) { source in
+            guard let template = try? IntroTemplate.compile(source) else { return }
+            for content in Self.contextsForIntros {
+                let context = FormContext(content: content)
+                #expect(template.render(context) == template.renderWithMustache(context), "\(source)")
+            }
         }
     }
 }
