@@ -39,13 +39,20 @@ public func buildApplication(
         throw ConfigurationError(problems: [ConfigProblem(key: "alvaria.apiBaseURL", message: "is missing")])
     }
 
-    let httpClient = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: .init(
-            timeout: .init(connect: TimeAmount(config.alvaria.connectTimeout)),
-            decompression: .disabled
-        )
+    var clientConfiguration = HTTPClient.Configuration(
+        timeout: .init(connect: TimeAmount(config.alvaria.connectTimeout)),
+        // AsyncHTTPClient keeps 8 connections per host by default: against a slow Alvaria that,
+        // not limits.upstreamConcurrency, would cap the calls in flight.
+        connectionPool: .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, config.limits.upstreamConcurrency)
+        ),
+        decompression: .disabled
     )
+    // The client's calls have spans of our own (UpstreamTracing), which name the endpoint and keep
+    // the sessionId out; the client's own would repeat them, and cost CPU even with no tracer.
+    clientConfiguration.tracing.tracer = nil
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     services.append(HTTPClientService(client: httpClient))
     let tokens = TokenProvider(
         httpClient: httpClient,

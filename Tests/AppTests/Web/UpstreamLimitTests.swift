@@ -21,6 +21,17 @@ struct UpstreamLimitTests {
         }
     }
 
+    @Test("below the cap, as many calls are at Alvaria at once as page loads wait for it: more than the client pool's default 8")
+    func poolFollowsTheCap() async throws {
+        let overrides = ["LIMITS_UPSTREAM_CONCURRENCY": "20", "LIMITS_UPSTREAM_QUEUE_TIMEOUT": "10s"]
+        try await TestApp.run(overrides: overrides) { app in
+            let uri = try await Self.prepare(app, latencyMs: 500)
+            let statuses = try await Self.concurrentLoads(16, of: uri, port: try #require(app.client.port))
+            #expect(statuses == Array(repeating: 200, count: 16))
+            #expect(app.simulator.state.stats.maxContextsInFlight == 16)
+        }
+    }
+
     @Test("page loads that would wait longer than the queue timeout get 503 'temporarily unavailable'")
     func refusedPastTimeout() async throws {
         let overrides = ["LIMITS_UPSTREAM_CONCURRENCY": "2", "LIMITS_UPSTREAM_QUEUE_TIMEOUT": "100ms"]
@@ -55,7 +66,11 @@ struct UpstreamLimitTests {
 
     /// `count` loads at once, each on its own connection (the test client pipelines on one).
     private static func concurrentLoads(_ count: Int, of uri: String, port: Int) async throws -> [Int] {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Its own pool must not be what caps the loads (8 connections per host by default).
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: count))
+        )
         do {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<count {
