@@ -34,6 +34,7 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     let pages = PageLibrary(forms: dependencies.forms, presentation: presentation)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: EventLoopExecutorMiddleware())
     if config.tracing != nil {
         // Outermost, so the server span covers everything; named by route pattern, sessionId redacted.
         router.add(middleware: serverTracingMiddleware())

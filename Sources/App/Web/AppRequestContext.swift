@@ -9,10 +9,13 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The client's address as the trusted proxies report it, else the peer's
     /// (set by ``ForwardedHeadersMiddleware``); for logs and rate limits.
     public var clientAddress: String?
+    /// Runs the request's tasks on its connection's event loop (``EventLoopExecutorMiddleware``).
+    let executor: EventLoopTaskExecutor?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
         clientAddress = source.channel.remoteAddress?.ipAddress
+        executor = EventLoopTaskExecutor(source.channel.eventLoop)
     }
 }
