@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The benchmark (issue 7): the app side by side with nginx doing the same upstream call, on this
-# machine, in one run. See the README's "Benchmark" section.
+# The benchmark (issues 7 and 11): the app side by side with nginx doing the same upstream call, on
+# this machine, in one run, with the app's CPU time per request. See the README's "Benchmark" section.
 #
 #   bench/run.sh              build the release binary, measure, print the table and write
 #                             bench/results/latest.md
 #
 # Settings (environment): BENCH_DURATION (seconds per run, 10), BENCH_CONNECTIONS ("1 32 256"),
-# BENCH_THREADS (wrk threads, 2), BENCH_PORT_BASE (18400: app +1, upstream +2, reference +3,
-# simulator +4, app on the simulator +5, HTTP/2 front +43), BENCH_FORM (address-update),
+# BENCH_SLOW_CONNECTIONS (the slow-upstream runs, "1 8 32 64"), BENCH_SLOW_DELAY_MS (how long the
+# slow upstream takes to answer a context call, 100), BENCH_THREADS (wrk threads, 2),
+# BENCH_PORT_BASE (18400: app +1, upstream +2, reference +3, simulator +4, app on the simulator +5,
+# slow upstream +6, app on the slow upstream +7, HTTP/2 front +43), BENCH_FORM (address-update),
 # BENCH_SIM_DIALOGS (200), BENCH_UPSTREAM_WORKERS (1), BENCH_FRONT_WORKERS (auto),
 # BENCH_H2_CLIENTS (32), BENCH_H2_STREAMS (1), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep the
 # temporary folder with every log), BENCH_LOG_LEVEL (the app's log.level, info as in production),
@@ -25,11 +27,15 @@ UPSTREAM_PORT=$((PORT_BASE + 2))
 REF_PORT=$((PORT_BASE + 3))
 SIM_PORT=$((PORT_BASE + 4))
 SIM_APP_PORT=$((PORT_BASE + 5))
+SLOW_PORT=$((PORT_BASE + 6))
+SLOW_APP_PORT=$((PORT_BASE + 7))
 H2_PORT=$((PORT_BASE + 43))
 FORM=${BENCH_FORM:-address-update}
 SIM_DIALOGS=${BENCH_SIM_DIALOGS:-200}
 H2_CLIENTS=${BENCH_H2_CLIENTS:-32}
 H2_STREAMS=${BENCH_H2_STREAMS:-1}
+SLOW_CONNECTIONS=${BENCH_SLOW_CONNECTIONS:-"1 8 32 64"}
+SLOW_DELAY_MS=${BENCH_SLOW_DELAY_MS:-100}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
 BIN=${BENCH_BIN:-"$ROOT/.build/release/disposable-app"}
 RESULTS="$BENCH/results/latest.md"
@@ -206,18 +212,34 @@ app_command() {
 # Measuring
 
 ROWS=()  # Markdown table rows, in order
+CLK_TCK=$(getconf CLK_TCK)
 
-# wrk_run LABEL CONNECTIONS URL SCRIPT [ENV=VALUE…]: one wrk run; sets the R_* results.
+# cpu_ticks PID: the CPU time the process has used so far, all its threads, user + system, in clock
+# ticks: fields 14 (utime) and 15 (stime) of /proc/PID/stat, counted after the ")" that closes
+# field 2, since the command name may hold spaces.
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# per_request_us TICKS REQUESTS: CPU microseconds per request (one tick is 10 ms at CLK_TCK 100, so
+# a 10 s run at 1,000 req/s resolves 1 µs per request).
+per_request_us() {
+    awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { if (n <= 0) print "–"; else printf "%.1f", t / hz / n * 1e6 }'
+}
+
+# wrk_run LABEL PID CONNECTIONS URL SCRIPT [ENV=VALUE…]: one wrk run; sets the R_* results. PID is
+# the app process answering (its CPU per request becomes R_CPU_US), or - for nginx (R_CPU_US –).
 wrk_run() {
-    local label=$1 connections=$2 url=$3 script=$4
-    shift 4
-    local threads=$THREADS out
+    local label=$1 pid=$2 connections=$3 url=$4 script=$5
+    shift 5
+    local threads=$THREADS out ticks=""
     ((connections < threads)) && threads=$connections
     R_LOAD=$(load1)
     out="$WORK/wrk-$label-$connections.txt"
+    if [[ $pid != - ]]; then ticks=$(cpu_ticks "$pid"); fi
     env BENCH_LUA_DIR="$BENCH/lua" BENCH_FORM="$FORM" "$@" \
         wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s -s "$BENCH/lua/$script" "$url" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed"; }
+    # Read at once, before parsing: wrk's requests are the ones answered while these ticks ran.
+    if [[ $pid != - ]]; then ticks=$(($(cpu_ticks "$pid") - ticks)); fi
     local line
     line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "wrk printed no results"; }
     field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
@@ -226,7 +248,9 @@ wrk_run() {
     R_EXHAUSTED=$(field exhausted)
     R_ERRORS=$((R_BAD + R_SOCKET + ${R_EXHAUSTED:-0}))
     TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERRORS))
-    log "$label c=$connections: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, max $R_MAX ms, statuses $R_STATUSES, errors $R_ERRORS (load $R_LOAD)"
+    R_CPU_US="–"
+    if [[ $pid != - ]]; then R_CPU_US=$(per_request_us "$ticks" "$R_REQUESTS"); fi
+    log "$label c=$connections: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, max $R_MAX ms, CPU $R_CPU_US µs/req, statuses $R_STATUSES, errors $R_ERRORS (load $R_LOAD)"
 }
 
 # status_count STATUS: how many responses of the last run had it.
@@ -235,12 +259,14 @@ status_count() { tr ',' '\n' <<<"$R_STATUSES" | awk -F: -v s="$1" '$1 == s { n +
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "–"; else if (a / b < 0.1) printf "%.3f", a / b; else printf "%.2f", a / b }'; }
 fmt() { awk -v x="$1" 'BEGIN { if (x >= 100) printf "%.0f", x; else if (x >= 10) printf "%.1f", x; else printf "%.2f", x }'; }
 
-row() {  # row WHAT CONNS RPS P50 P99 MAX REQUESTS ERRORS RATIO LOAD
-    ROWS+=("| $1 | $2 | $(fmt "$3") | $4 | $5 | $6 | $7 | $8 | $9 | ${10} |")
+fmt_or_dash() { if [[ $1 == – ]]; then echo –; else fmt "$1"; fi; }
+
+row() {  # row WHAT CONNS RPS P50 P99 MAX CPU_US REQUESTS ERRORS RATIO LOAD
+    ROWS+=("| $1 | $2 | $(fmt "$3") | $4 | $5 | $6 | $(fmt_or_dash "$7") | $8 | $9 | ${10} | ${11} |")
 }
 
 wrk_row() {  # wrk_row WHAT RATIO: a row from the last wrk run
-    row "$1" "$R_CONNECTIONS" "$R_RPS" "$(fmt "$R_P50")" "$(fmt "$R_P99")" "$(fmt "$R_MAX")" "$R_REQUESTS" "$R_ERRORS" "$2" "$R_LOAD"
+    row "$1" "$R_CONNECTIONS" "$R_RPS" "$(fmt "$R_P50")" "$(fmt "$R_P99")" "$(fmt "$R_MAX")" "$R_CPU_US" "$R_REQUESTS" "$R_ERRORS" "$2" "$R_LOAD"
 }
 
 warm_up() {  # a short unmeasured run so that connections, caches and the JIT-less paths are warm
@@ -248,13 +274,26 @@ warm_up() {  # a short unmeasured run so that connections, caches and the JIT-le
         wrk -t1 -c8 -d2s -s "$BENCH/lua/page.lua" "$1" >/dev/null 2>&1 || true
 }
 
-# h2_run LABEL URL_PREFIX: h2load over TLS for the page route (rotating over 1,000 sessions).
+# h2_run LABEL PID URL_PREFIX: h2load over TLS for the page route (rotating over 1,000 sessions);
+# PID as in wrk_run (the app behind the TLS front: the front's own CPU is not counted).
 h2_run() {
-    local label=$1 prefix=$2 out="$WORK/h2-$1.txt" urls="$WORK/h2-$1-urls.txt"
+    local label=$1 pid=$2 prefix=$3 out="$WORK/h2-$1.txt" urls="$WORK/h2-$1-urls.txt" warm_up=1 sampler=""
     for i in $(seq 1 1000); do echo "https://127.0.0.1:$H2_PORT$prefix/f/$FORM?sessionId=h2-$label-$i"; done >"$urls"
     R_LOAD=$(load1)
-    h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t "$THREADS" -D "$DURATION" --warm-up-time 1 -i "$urls" >"$out" 2>&1 ||
+    # h2load counts only the requests after its warm-up: read the app's CPU when the warm-up ends.
+    if [[ $pid != - ]]; then
+        (sleep "$warm_up" && cpu_ticks "$pid" >"$WORK/h2-$label-ticks") &
+        sampler=$!
+    fi
+    h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t "$THREADS" -D "$DURATION" --warm-up-time "$warm_up" -i "$urls" >"$out" 2>&1 ||
         { cat "$out" >&2; die "h2load failed"; }
+    R_CPU_US="–"
+    if [[ -n $sampler ]]; then
+        local ticks
+        ticks=$(cpu_ticks "$pid")
+        wait "$sampler" || die "could not read the app's CPU time during h2load"
+        ticks=$((ticks - $(cat "$WORK/h2-$label-ticks")))
+    fi
     R_RPS=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$out")
     read -r R_MIN R_MAX R_MEAN < <(awk '/^time for request:/ { print $4, $5, $6 }' "$out")
     local requests failed errored non2xx
@@ -263,7 +302,8 @@ h2_run() {
     R_REQUESTS=$requests
     R_ERRORS=$((failed + errored + non2xx))
     TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERRORS))
-    log "$label h2: $R_RPS req/s, mean $R_MEAN, max $R_MAX, errors $R_ERRORS (load $R_LOAD)"
+    if [[ -n $sampler ]]; then R_CPU_US=$(per_request_us "$ticks" "$R_REQUESTS"); fi
+    log "$label h2: $R_RPS req/s, mean $R_MEAN, max $R_MAX, CPU $R_CPU_US µs/req, errors $R_ERRORS (load $R_LOAD)"
 }
 
 # h2load prints durations with units (us, ms, s): as milliseconds.
@@ -301,25 +341,26 @@ main() {
     warm_up "http://127.0.0.1:$APP_PORT" BENCH_SESSION_PREFIX=warm
     warm_up "http://127.0.0.1:$REF_PORT" BENCH_SESSION_PREFIX=warm
 
-    local c ours_rps headline_ratio="" headline_p99=""
+    local c ours_rps ours_cpu headline_ratio="" headline_p99="" page_cpu_1="" page_cpu_32=""
     for c in $CONNECTIONS; do
         R_CONNECTIONS=$c
-        wrk_run page-ours "$c" "http://127.0.0.1:$APP_PORT" page.lua BENCH_SESSION_PREFIX="p$c"
-        ours_rps=$R_RPS
+        wrk_run page-ours "$app_pid" "$c" "http://127.0.0.1:$APP_PORT" page.lua BENCH_SESSION_PREFIX="p$c"
+        ours_rps=$R_RPS ours_cpu=$R_CPU_US
         wrk_row "form page, ours" "@RATIO@"
         local ours_row=$((${#ROWS[@]} - 1)) ours_p99=$R_P99
-        wrk_run page-nginx "$c" "http://127.0.0.1:$REF_PORT" page.lua BENCH_SESSION_PREFIX="r$c"
+        wrk_run page-nginx - "$c" "http://127.0.0.1:$REF_PORT" page.lua BENCH_SESSION_PREFIX="r$c"
         local r
         r=$(ratio "$ours_rps" "$R_RPS")
         wrk_row "form page, nginx proxy_pass" ""
         ROWS[ours_row]=${ROWS[ours_row]/@RATIO@/**$r**}
-        if [[ $c == 32 ]]; then headline_ratio=$r headline_p99=$ours_p99; fi
+        if [[ $c == 1 ]]; then page_cpu_1=$ours_cpu; fi
+        if [[ $c == 32 ]]; then headline_ratio=$r headline_p99=$ours_p99 page_cpu_32=$ours_cpu; fi
     done
     local load_hwm
     load_hwm=$(rss_mb "$app_pid" VmHWM)
 
     log "submits: signing form tokens"
-    local submits_303=0 per_thread in_flight_max=0
+    local submits_303=0 per_thread in_flight_max=0 submit_rps_32=""
     for c in $CONNECTIONS; do
         local threads=$THREADS
         ((c < threads)) && threads=$c
@@ -329,21 +370,22 @@ main() {
     done
     for c in $CONNECTIONS; do
         R_CONNECTIONS=$c
-        wrk_run submit-ours "$c" "http://127.0.0.1:$APP_PORT" submit.lua \
+        wrk_run submit-ours "$app_pid" "$c" "http://127.0.0.1:$APP_PORT" submit.lua \
             BENCH_SUBMIT_FILE="$WORK/submit-$c" BENCH_SUBMIT_FIELDS="$SUBMIT_FIELDS"
         submits_303=$((submits_303 + $(status_count 303)))
         in_flight_max=$((in_flight_max + c))  # posts sent but cut off when wrk stopped
+        if [[ $c == 32 ]]; then submit_rps_32=$R_RPS; fi
         wrk_row "submit (POST → 303), ours" ""
     done
     load_hwm=$(awk -v a="$load_hwm" -v b="$(rss_mb "$app_pid" VmHWM)" 'BEGIN { print (b > a ? b : a) }')
 
     log "HTTP/2 through nginx (TLS), h2load"
-    h2_run ours ""
+    h2_run ours "$app_pid" ""
     local h2_ours=$R_RPS
-    ROWS+=("| form page over HTTP/2 + TLS via nginx, ours (h2load, mean) | $H2_CLIENTS×$H2_STREAMS | $(fmt "$R_RPS") | $(to_ms "$R_MEAN") (mean) | – | $(to_ms "$R_MAX") | $R_REQUESTS | $R_ERRORS | @RATIO@ | $R_LOAD |")
+    ROWS+=("| form page over HTTP/2 + TLS via nginx, ours (h2load, mean) | $H2_CLIENTS×$H2_STREAMS | $(fmt "$R_RPS") | $(to_ms "$R_MEAN") (mean) | – | $(to_ms "$R_MAX") | $(fmt_or_dash "$R_CPU_US") | $R_REQUESTS | $R_ERRORS | @RATIO@ | $R_LOAD |")
     local h2_row=$((${#ROWS[@]} - 1))
-    h2_run reference /ref
-    ROWS+=("| form page over HTTP/2 + TLS, nginx proxy_pass (h2load, mean) | $H2_CLIENTS×$H2_STREAMS | $(fmt "$R_RPS") | $(to_ms "$R_MEAN") (mean) | – | $(to_ms "$R_MAX") | $R_REQUESTS | $R_ERRORS |  | $R_LOAD |")
+    h2_run reference - /ref
+    ROWS+=("| form page over HTTP/2 + TLS, nginx proxy_pass (h2load, mean) | $H2_CLIENTS×$H2_STREAMS | $(fmt "$R_RPS") | $(to_ms "$R_MEAN") (mean) | – | $(to_ms "$R_MAX") | – | $R_REQUESTS | $R_ERRORS |  | $R_LOAD |")
     ROWS[h2_row]=${ROWS[h2_row]/@RATIO@/**$(ratio "$h2_ours" "$R_RPS")**}
 
     log "waiting for every stored outcome to be delivered"
@@ -389,11 +431,51 @@ main() {
     warm_up "http://127.0.0.1:$SIM_APP_PORT" BENCH_SESSION_PREFIX=sim BENCH_SESSION_POOL="$SIM_DIALOGS"
     for c in $CONNECTIONS; do
         R_CONNECTIONS=$c
-        wrk_run page-simulator "$c" "http://127.0.0.1:$SIM_APP_PORT" page.lua BENCH_SESSION_PREFIX=sim BENCH_SESSION_POOL="$SIM_DIALOGS"
+        wrk_run page-simulator "$simapp_pid" "$c" "http://127.0.0.1:$SIM_APP_PORT" page.lua BENCH_SESSION_PREFIX=sim BENCH_SESSION_POOL="$SIM_DIALOGS"
         wrk_row "form page, ours, simulator as upstream" ""
     done
     stop "$simapp_pid"
     stop "$sim_pid"
+
+    # A real Alvaria answers in hundreds of ms: pages/s must then rise with connections up to
+    # limits.upstreamConcurrency (32 by default), which only holds if the app really keeps that many
+    # context calls open at once (AsyncHTTPClient's pool allows 8 per host unless told otherwise).
+    log "the form page with a slow upstream ($SLOW_DELAY_MS ms per context call)"
+    (exec python3 "$BENCH/slow_upstream.py" "$SLOW_PORT" "$SLOW_DELAY_MS" "$CONTEXT_CONTENT") >"$WORK/slow-upstream.log" 2>&1 &
+    local slow_pid=$!
+    PIDS+=("$slow_pid")
+    local slow_stats="http://127.0.0.1:$SLOW_PORT/bench/stats"
+    deadline=$(($(now_ms) + 10000))
+    until curl -sf -o /dev/null "$slow_stats"; do
+        (($(now_ms) < deadline)) || { cat "$WORK/slow-upstream.log" >&2; die "the slow upstream did not start"; }
+        sleep 0.05
+    done
+    start_app slowapp "$SLOW_APP_PORT" "http://127.0.0.1:$SLOW_PORT/tokenservice/oauth2/access_token" \
+        "http://127.0.0.1:$SLOW_PORT/via/v2" bench bench-client bench-client-secret bench-api-key
+    local slowapp_pid=$APP_PID
+    warm_up "http://127.0.0.1:$SLOW_APP_PORT" BENCH_SESSION_PREFIX=slow-warm
+    # slow_stat KEY: one counter of the slow upstream (bench/slow_upstream.py).
+    slow_stat() { curl -sf "$slow_stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+    local slow_rps_32="" slow_in_flight=() slow_c=()
+    for c in $SLOW_CONNECTIONS; do
+        R_CONNECTIONS=$c
+        # Pages still queued in the app from the previous run would count as this run's calls in
+        # flight: wait until the upstream has none open (twice in a row), then zero its counters.
+        deadline=$(($(now_ms) + 10000))
+        until [[ $(slow_stat in_flight) == 0 ]] && sleep 0.1 && [[ $(slow_stat in_flight) == 0 ]]; do
+            (($(now_ms) < deadline)) || die "the slow upstream still has context calls open"
+            sleep 0.1
+        done
+        curl -sf -o /dev/null "$slow_stats?reset=1"
+        wrk_run page-slow "$slowapp_pid" "$c" "http://127.0.0.1:$SLOW_APP_PORT" page.lua BENCH_SESSION_PREFIX="slow$c"
+        slow_c+=("$c")
+        slow_in_flight+=("$(slow_stat max_in_flight)")
+        log "  context calls in flight at the slow upstream: at most ${slow_in_flight[-1]}"
+        if [[ $c == 32 ]]; then slow_rps_32=$R_RPS; fi
+        wrk_row "form page, ours, upstream $SLOW_DELAY_MS ms" ""
+    done
+    stop "$slowapp_pid"
+    stop "$slow_pid"
 
     # ------------------------------------------------------------------------------------------
     # The report
@@ -404,13 +486,21 @@ main() {
     nginx_version=$("$NGINX" -v 2>&1)
     wrk_version=$( (wrk -v 2>&1 || true) | head -1 | cut -d" " -f1-2)
     h2load_version=$(h2load --version | head -1)
-    met() { if awk "BEGIN { exit !($1) }"; then echo met; else echo "**missed**"; fi; }
+    # met CONDITION [VALUE…]: whether CONDITION holds; "not measured" when a VALUE is missing
+    # (BENCH_CONNECTIONS or BENCH_SLOW_CONNECTIONS left its run out).
+    met() {
+        local v
+        for v in "${@:2}"; do [[ -n $v && $v != – ]] || { echo "not measured"; return; }; done
+        if awk "BEGIN { exit !($1) }"; then echo met; else echo "**missed**"; fi
+    }
+    local slow_in_flight_text
+    slow_in_flight_text="context calls in flight at the upstream at most $(IFS=/ && echo "${slow_in_flight[*]}") at $(IFS=/ && echo "${slow_c[*]}") connections"
 
     {
         echo "# Benchmark: $(date -u +%Y-%m-%dT%H:%MZ)"
         echo
         echo "**Headline (ours / nginx proxy_pass, same static upstream, same run):** form page at 32 connections" \
-            "**$headline_ratio** × nginx's throughput, p99 $(fmt "$headline_p99") ms."
+            "**$headline_ratio** × nginx's throughput, p99 $(fmt "$headline_p99") ms, $(fmt_or_dash "${page_cpu_32:-–}") µs of the app's CPU per page."
         echo
         echo "Machine: $(nproc) cores, $cpu; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
             "(other work on the machine shows in the load column: read the numbers with it)."
@@ -418,23 +508,30 @@ main() {
         echo "Each run: ${DURATION} s, wrk with up to $THREADS threads (one for one connection), a new sessionId per page" \
             "load and per submit; the app in live mode (SQLite, log level $LOG_LEVEL, per-address rate limits off," \
             "other settings default) against a static nginx upstream (1 context call per page load); the form page is" \
-            "$page_bytes bytes of HTML, the reference returns the context JSON. Latencies in ms."
+            "$page_bytes bytes of HTML, the reference returns the context JSON. Latencies in ms." \
+            "CPU/req: the app process's user + system CPU time (/proc/PID/stat) over the run divided by the requests" \
+            "answered, in µs (the app only: not the load generator, nginx or the upstream; – for nginx; a submit's" \
+            "includes its immediate delivery). Upstream $SLOW_DELAY_MS ms: another app instance, its upstream" \
+            "bench/slow_upstream.py answering each context call after $SLOW_DELAY_MS ms."
         echo
-        echo "| run | connections | req/s | p50 | p99 | max | requests | errors | ours/nginx req/s | load 1m |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        echo "| run | connections | req/s | p50 | p99 | max | CPU/req (µs) | requests | errors | ours/nginx req/s | load 1m |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         printf '%s\n' "${ROWS[@]}"
         echo
         echo "| target | measured | |"
         echo "|---|---|---|"
-        echo "| form page at 32 connections ≥ 0.5 × nginx proxy_pass | $headline_ratio × | $(met "$headline_ratio >= 0.5") |"
-        echo "| form page p99 at 32 connections ≤ 10 ms | $(fmt "$headline_p99") ms | $(met "$headline_p99 <= 10") |"
-        local best_submit
-        best_submit=$(printf '%s\n' "${ROWS[@]}" | awk -F'|' '/submit/ { v = $4 + 0; if (v > m) m = v } END { print m + 0 }')
-        echo "| submits ≥ 1,000/s | best $best_submit/s | $(met "$best_submit >= 1000") |"
+        echo "| form page at 32 connections ≥ 0.4 × nginx proxy_pass | $headline_ratio × | $(met "$headline_ratio >= 0.4" "$headline_ratio") |"
+        echo "| goal: form page at 32 connections ≥ 0.5 × nginx proxy_pass | $headline_ratio × | $(met "$headline_ratio >= 0.5" "$headline_ratio") |"
+        echo "| form page p99 at 32 connections ≤ 10 ms | $(fmt_or_dash "${headline_p99:-–}") ms | $(met "$headline_p99 <= 10" "$headline_p99") |"
+        echo "| CPU per form page at 1 connection ≤ 100 µs | $(fmt_or_dash "${page_cpu_1:-–}") µs | $(met "$page_cpu_1 <= 100" "$page_cpu_1") |"
+        echo "| CPU per form page at 32 connections ≤ 100 µs | $(fmt_or_dash "${page_cpu_32:-–}") µs | $(met "$page_cpu_32 <= 100" "$page_cpu_32") |"
+        echo "| submits (POST → 303) at 32 connections ≥ 4,000/s | $(fmt_or_dash "${submit_rps_32:-–}")/s | $(met "$submit_rps_32 >= 4000" "$submit_rps_32") |"
         echo "| every outcome delivered exactly once | $submits_303 submits answered 303 (+ up to $in_flight_max cut off in flight when wrk stopped);" \
             "outbox: $stored_delivered delivered, $stored_queued queued, $stored_failed failed; upstream received $outcomes outcome posts" \
             "for $unique_outcomes distinct sessions, $outcome_not_204 not answered 204 |" \
             "$(met "$outcomes == $stored_delivered && $unique_outcomes == $outcomes && $outcome_not_204 == 0 && $stored_queued + $stored_failed == 0 && $stored_delivered >= $submits_303 && $stored_delivered <= $submits_303 + $in_flight_max") |"
+        echo "| upstream $SLOW_DELAY_MS ms: form page at 32 connections ≥ 250 pages/s | $(fmt_or_dash "${slow_rps_32:-–}") pages/s; $slow_in_flight_text |" \
+            "$(met "$slow_rps_32 >= 250" "$slow_rps_32") |"
         echo "| peak RSS idle ≤ 64 MB | $idle_hwm MB (RSS $idle_rss MB) | $(met "$idle_hwm <= 64") |"
         echo "| peak RSS at 256 connections ≤ 160 MB | $load_hwm MB (VmHWM after all runs) | $(met "$load_hwm <= 160") |"
         echo "| ready ≤ 300 ms after start | $ready_ms ms (process start to /readyz 200, token fetched) | $(met "$ready_ms <= 300") |"
