@@ -114,6 +114,8 @@ public struct FieldDefinition: Sendable {
 
     /// A `hidden` field with a literal `value:` always sends that literal, whatever is posted.
     public var hasFixedValue: Bool { type == .hidden && value != nil }
+    /// A `hidden` field whose value comes from the context (`prefill:`): at submit time too.
+    public var takesContextValue: Bool { type == .hidden && value == nil && prefill != nil }
 
     /// `street` -> `Street`: a readable label for files that do not give one.
     static func defaultLabel(for name: String) -> String {

@@ -31,8 +31,9 @@ extension FormDefinition {
     /// - `checkbox` becomes `"true"` (posted `true`/`on`/`1`/`yes`) or `"false"` (absent, or
     ///   posted `false`/`off`/`0`/`no`, so normalised values validate again unchanged);
     /// - `checkboxes` keep the chosen option values once each, in the options' order;
-    /// - a `hidden` field with a literal `value:` always has that literal: what was posted is
-    ///   ignored, as a browser could have changed it. One with `prefill:` is checked like `text`.
+    /// - a `hidden` field never takes what was posted, as a browser could have changed it: one with
+    ///   a literal `value:` has that literal, one with `prefill:` the context's value (`""` without
+    ///   a context), unchecked, since the person can neither see nor fix it.
     ///
     /// Lengths count Characters; a field without `maxLength` accepts
     /// ``FieldDefinition/defaultMaxLength`` (single-line) or
@@ -40,10 +41,15 @@ extension FormDefinition {
     ///
     /// A field whose `showIf` does not hold (see ``shownFieldNames(for:)``) is normalised but
     /// never has a problem: the person was not asked for it.
-    public func validate(_ submission: FormValues) -> FormValidation {
+    public func validate(_ submission: FormValues, context: FormContext? = nil) -> FormValidation {
         var values = FormValues([])
         var errors: [FieldError] = []
+        let fromContext = context.map(prefilledValues(from:)) ?? FormValues([])
         for field in fields {
+            if field.type == .hidden, !field.hasFixedValue {
+                values[field.name] = [fromContext.first(field.name) ?? ""]
+                continue
+            }
             let (normalized, problem) = field.validate(submission[field.name])
             values[field.name] = normalized
             if let problem {

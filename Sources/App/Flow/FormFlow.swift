@@ -77,6 +77,12 @@ struct FormFlow: Sendable {
             return unavailable(error, logger: logger)
         }
         let context = FormContext(content: content)
+        // The form the CX script offered, and only that one: another id in the URL is not found.
+        // The default form serves only a context that names none.
+        if let formId, let named = context.formId, named != formId {
+            logger.notice("Form not offered to this session", metadata: ["form": "\(formId)", "session": "\(sessionId.shortened)"])
+            return .status(StatusReply(.notFound))
+        }
         guard let form = formId.flatMap({ forms[$0] }) ?? context.formId.map({ forms[$0] }) ?? forms.defaultForm else {
             return .status(StatusReply(.notFound))
         }
@@ -116,22 +122,38 @@ struct FormFlow: Sendable {
         }
 
         let submittedAt = Date()
-        let declined = values.first("_action") == "decline"
+        // "No thanks" exists only where the form offers it; elsewhere the post is an ordinary submit.
+        let declined = values.first("_action") == "decline" && form.decline != nil
         let variables: [OutcomeVariable]
         if declined, let declineVariables = form.declineVariables(submittedAt: submittedAt) {
             variables = declineVariables
         } else {
             guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
-            let validation = page.form.validate(values)
+            // Hidden fields take their values from the context now, never from the post: fetch it
+            // first when the form has any. A failure there is the page load's failure.
+            var context: FormContext?
+            if form.fields.contains(where: \.takesContextValue) {
+                switch await fetchContext(sessionId, logger: logger) {
+                case .success(let fetched): context = FormContext(content: fetched.content)
+                case .failure(.dialogNotFound): return .status(StatusReply(.expired, language: language, form: form))
+                case .failure(let error):
+                    logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
+                    return unavailable(error, logger: logger)
+                }
+            }
+            let validation = page.form.validate(values, context: context)
             guard validation.isValid else {
-                // The intro may quote the context: fetch it again, but a failure must not cost the person their answers.
-                let content = try? await contexts.context(for: sessionId, logger: logger).content
+                // The intro may quote the context: fetch it if not done yet, but a failure must not
+                // cost the person their answers.
+                if context == nil, case .success(let fetched) = await fetchContext(sessionId, logger: logger) {
+                    context = FormContext(content: fetched.content)
+                }
                 return .form(
                     FormPageView(
                         page: page,
                         values: validation.values,
                         errors: validation.errors,
-                        introHTML: content.flatMap { page.form.renderIntro(context: FormContext(content: $0)) },
+                        introHTML: context.flatMap { page.form.renderIntro(context: $0) },
                         sessionId: sessionId,
                         token: signer.token(sessionId: sessionId.rawValue, formId: form.id)
                     )
@@ -147,7 +169,7 @@ struct FormFlow: Sendable {
                 formId: form.id,
                 kind: declined ? .declined : .submitted,
                 variables: variables,
-                sensitiveVariables: declined ? [] : form.sensitiveVariables,
+                sensitiveVariables: form.sensitiveVariables,
                 createdAt: submittedAt
             )
             switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(deliverer.claimLease.inSeconds)) {
