@@ -37,6 +37,15 @@ struct ConfigurationTests {
         #expect(config.simulator?.orgId == "demo")
     }
 
+    @Test("demo mode's simulator stays on loopback when the app listens on every interface, unless told otherwise")
+    func simulatorOnLoopback() async throws {
+        let open = try await AppConfig.load(environment: ["HTTP_HOST": "0.0.0.0"])
+        #expect(open.http.host == "0.0.0.0")
+        #expect(open.simulator?.host == "127.0.0.1")
+        let chosen = try await AppConfig.load(environment: ["HTTP_HOST": "0.0.0.0", "SIMULATOR_HOST": "0.0.0.0"])
+        #expect(chosen.simulator?.host == "0.0.0.0")
+    }
+
     @Test("derives the token host from the region and the API base from the organization in live mode")
     func liveDefaults() async throws {
         var environment = liveEnvironment

@@ -403,7 +403,9 @@ extension SimulatorConfiguration {
     /// Demo mode's in-process simulator: demo credentials, links back to this app.
     static func demo(_ values: inout ConfigValues, http: HTTPSettings) -> SimulatorConfiguration {
         SimulatorConfiguration(
-            host: values.string("simulator.host", default: http.host),
+            // Loopback unless set: its control API has no authentication, and an app bound to
+            // 0.0.0.0 for a demo on a phone must not open that to the network as well.
+            host: values.string("simulator.host", default: "127.0.0.1"),
             port: values.int("simulator.port", default: 0, range: 0...65535),
             basePath: http.basePath,
             tokenLifetime: values.int("simulator.tokenLifetime", default: 3599, range: 1...86400),

@@ -34,6 +34,9 @@ extension SQLiteOutboxStore {
         // A backup tool or a second process may hold the write lock for a moment; waiting a little
         // beats failing a person's submit.
         configuration.busyMode = .timeout(busyTimeout)
+        // Deleted and overwritten content is zeroed, not left in free pages: erased outcome values
+        // (sensitive ones once delivered, all of them after the retention) must not be readable.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Self.migrator

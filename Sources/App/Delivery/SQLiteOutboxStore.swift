@@ -97,7 +97,9 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func markDelivered(id: Int64, at: Date) async throws {
-        try await pool.write { db in
+        let erasedSensitive = try await pool.write { db in
+            let hadSensitive =
+                try Bool.fetchOne(db, sql: "SELECT sensitive_values IS NOT NULL FROM outbox WHERE id = ?", arguments: [id]) ?? false
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
@@ -106,7 +108,17 @@ public struct SQLiteOutboxStore: OutboxStore {
                     """,
                 arguments: [StoredTime.millis(at), id]
             )
+            return hadSensitive
         }
+        if erasedSensitive { await checkpointErasures() }
+    }
+
+    /// Erased values must not live on in the write-ahead log, whose frames keep the pages as they
+    /// were: copy the log into the database (where `secure_delete` has zeroed them) and truncate it.
+    /// Best effort: a reader holding an old snapshot can keep frames for a moment, and the next
+    /// erasure or the retention job's checkpoint takes them.
+    private func checkpointErasures() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
     public func markFailed(id: Int64, reason: String, at: Date) async throws {
@@ -186,7 +198,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func eraseDeliveredValues(before: Date) async throws -> Int {
-        try await pool.write { db in
+        let erased = try await pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET variables = NULL, sensitive_values = NULL
@@ -196,6 +208,8 @@ public struct SQLiteOutboxStore: OutboxStore {
             )
             return db.changesCount
         }
+        if erased > 0 { await checkpointErasures() }
+        return erased
     }
 
     public func ping() async throws {

@@ -14,16 +14,20 @@ struct HealthController: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: "ok\n"))
             )
         }
-        group.get("readyz") { _, _ in
+        // Anyone can ask: the answer names the part that is not ready in one word, and the log
+        // says why (a token service's error text or an errno tells an attacker too much).
+        group.get("readyz") { _, context in
             do {
                 try await store.ping()
             } catch {
-                return Self.plain(.serviceUnavailable, "not ready: database unavailable (\(type(of: error)))\n")
+                context.logger.warning("Not ready: database", metadata: ["error.type": "\(type(of: error))"])
+                return Self.plain(.serviceUnavailable, "not ready: database\n")
             }
             do throws(AlvariaError) {
                 _ = try await tokens.accessToken()
             } catch {
-                return Self.plain(.serviceUnavailable, "not ready: \(error.reason)\n")
+                context.logger.warning("Not ready: token", metadata: ["alvaria.error": "\(error.reason)"])
+                return Self.plain(.serviceUnavailable, "not ready: token\n")
             }
             return Self.plain(.ok, "ready\n")
         }

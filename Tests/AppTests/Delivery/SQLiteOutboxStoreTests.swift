@@ -37,6 +37,35 @@ struct SQLiteOutboxStoreTests {
         }
     }
 
+    @Test("an erased value is in neither the database file nor its write-ahead log", arguments: [false, true])
+    func erasedValuesLeaveNoTrace(byRetention: Bool) async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            let store = try SQLiteOutboxStore.open(path: path)
+            let secret = "SENSITIVE-\(UUID().uuidString)"
+            let plain = "PLAIN-\(UUID().uuidString)"
+            var outcome = newOutcome(
+                "s-1",
+                variables: [OutcomeVariable(id: "pin", value: secret), OutcomeVariable(id: "street", value: plain)]
+            )
+            outcome.sensitiveVariables = ["pin"]
+            let entry = try await store.enqueue(outcome, claimedUntil: TestDateClock.start).storedEntry()
+            // Another outcome keeps the file busy, as real traffic would.
+            _ = try await store.enqueue(newOutcome("s-2"), claimedUntil: TestDateClock.start)
+            try await store.markDelivered(id: entry.id, at: TestDateClock.start)
+            if byRetention {
+                #expect(try await store.eraseDeliveredValues(before: TestDateClock.start.addingTimeInterval(1)) == 1)
+            }
+            var bytes = Data()
+            for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+                bytes.append(try Data(contentsOf: URL(fileURLWithPath: file)))
+            }
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "the sensitive value is still on disk")
+            #expect((bytes.range(of: Data(plain.utf8)) == nil) == byRetention)
+            try store.close()
+        }
+    }
+
     @Test("stores the values as a JSON list and times as milliseconds, in WAL mode")
     func onDiskFormat() async throws {
         try await withTemporaryFolder { folder in

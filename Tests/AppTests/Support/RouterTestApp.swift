@@ -65,7 +65,13 @@ final class InMemoryPoster: OutcomePoster, AccessTokenSource {
         posted.withLock { $0[sessionId.rawValue, default: []].append(variables) }
     }
 
-    func accessToken() async throws(AlvariaError) -> String { "in-memory-token" }
+    /// When set, no token can be had (the token service refuses or is down).
+    let tokenFailure = Mutex<AlvariaError?>(nil)
+
+    func accessToken() async throws(AlvariaError) -> String {
+        if let failure = tokenFailure.withLock({ $0 }) { throw failure }
+        return "in-memory-token"
+    }
 }
 
 /// The app's real router (every middleware, controller and compiled page) over in-memory
