@@ -71,8 +71,9 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
             middleware: RateLimitMiddleware(
                 pageLoads: TokenBucketLimiter(perMinute: config.limits.pageLoadsPerMinute),
                 submits: TokenBucketLimiter(perMinute: config.limits.submitsPerMinute),
-                // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the peer.
-                clientKey: { _, context in context.clientAddress ?? "unknown" },
+                // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the
+                // peer; an IPv6 client by its /64.
+                clientKey: { _, context in context.clientAddress.map(IPAddressRange.rateLimitKey(for:)) ?? "unknown" },
                 pages: pages
             )
         )

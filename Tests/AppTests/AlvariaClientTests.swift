@@ -17,6 +17,21 @@ struct AlvariaClientTests {
         }
     }
 
+    @Test("a context over 1 MB is a final responseTooLarge, not a retryable transport error")
+    func contextTooLarge() async throws {
+        try await LiveSimulator.run { simulator in
+            // Straight into the simulator's state: its control API takes contexts up to 256 KB.
+            let dialog = simulator.state.createDialog(content: String(repeating: "x", count: 1024 * 1024 + 1))
+            let sessionId = try #require(SessionID(dialog.sessionId))
+            try await withAlvariaClient(simulator) { client, _ in
+                await #expect(throws: AlvariaError.responseTooLarge) {
+                    _ = try await client.context(for: sessionId, logger: quietLogger)
+                }
+                #expect(!AlvariaError.responseTooLarge.isRetryable)
+            }
+        }
+    }
+
     @Test("posts an outcome that then shows on the dialog")
     func postsOutcome() async throws {
         try await LiveSimulator.run { simulator in

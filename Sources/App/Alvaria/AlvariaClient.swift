@@ -26,6 +26,9 @@ public struct AlvariaClient: Sendable {
     let gate: UpstreamGate
     let queueTimeout: Duration
 
+    /// The most of an answer the client reads: a context is a few kilobytes.
+    static let maxResponseSize = 1024 * 1024
+
     /// Shared by every call: neither holds state between calls.
     private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
@@ -128,7 +131,12 @@ public struct AlvariaClient: Sendable {
             let started = ContinuousClock.now
             do {
                 let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
-                let buffer = try await response.body.collect(upTo: 1024 * 1024)
+                let buffer: ByteBuffer
+                do {
+                    buffer = try await response.body.collect(upTo: Self.maxResponseSize)
+                } catch is NIOTooManyBytesError {
+                    throw AlvariaError.responseTooLarge
+                }
                 metrics.record(endpoint, status: Int(response.status.code), started: started)
                 return (Int(response.status.code), Data(buffer: buffer))
             } catch {

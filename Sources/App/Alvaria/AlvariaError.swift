@@ -17,6 +17,9 @@ public enum AlvariaError: Error, Sendable, Equatable {
     case unexpectedStatus(Int)
     /// A 2xx whose body is not what the reference documents.
     case invalidResponse(reason: String)
+    /// An answer larger than the client reads (``AlvariaClient/maxResponseSize``): no attempt will
+    /// ever read it, so it is final.
+    case responseTooLarge
     /// No complete answer within the request timeout.
     case timeout
     /// Connection refused, reset, closed without an answer, TLS failure…
@@ -31,7 +34,7 @@ public enum AlvariaError: Error, Sendable, Equatable {
         switch self {
         case .serverError, .timeout, .transport, .unexpectedStatus, .overloaded: true
         case .tokenService(let error): error.isRetryable
-        case .badRequest, .unauthorized, .dialogNotFound, .notAcceptable, .invalidResponse: false
+        case .badRequest, .unauthorized, .dialogNotFound, .notAcceptable, .invalidResponse, .responseTooLarge: false
         }
     }
 
@@ -45,6 +48,7 @@ public enum AlvariaError: Error, Sendable, Equatable {
         case .serverError(let status, let body): "\(status) server error" + Self.detail(body)
         case .unexpectedStatus(let status): "unexpected status \(status)"
         case .invalidResponse(let reason): "invalid response: \(reason)"
+        case .responseTooLarge: "response larger than \(AlvariaClient.maxResponseSize / 1024 / 1024) MB"
         case .timeout: "timeout"
         case .transport(let reason): "transport error: \(reason)"
         case .tokenService(let error): "token service: \(error.reason)"

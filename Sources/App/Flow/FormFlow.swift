@@ -72,6 +72,10 @@ struct FormFlow: Sendable {
         switch fetched {
         case .success(let context): content = context.content
         case .failure(.dialogNotFound): return .status(StatusReply(.expired))
+        case .failure(.responseTooLarge):
+            // "Try again" could never succeed: the link is as good as broken.
+            logger.warning("Context too large to read: treated as a bad link", metadata: ["session": "\(sessionId.shortened)"])
+            return .status(StatusReply(.linkIncomplete))
         case .failure(let error):
             logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
             return unavailable(error, logger: logger)

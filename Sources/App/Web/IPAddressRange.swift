@@ -39,6 +39,23 @@ public struct IPAddressRange: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
+    /// Whom a rate limit counts a client as: an IPv4 address as it is, an IPv6 address by its /64,
+    /// the smallest network an ISP hands out (one subscriber has 2^64 addresses to rotate through);
+    /// IPv4-mapped IPv6 as the IPv4 address. Anything else, as written.
+    public static func rateLimitKey(for address: String) -> String {
+        guard var bytes = parse(address) else { return address }
+        if bytes.count == 16, bytes[0..<12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] {
+            bytes = Array(bytes[12...])
+        }
+        guard bytes.count == 16 else { return format(bytes) }
+        return IPAddressRange(bytes: Array(bytes[0..<8]) + Array(repeating: 0, count: 8), prefixLength: 64).description
+    }
+
+    private init(bytes: [UInt8], prefixLength: Int) {
+        self.bytes = bytes
+        self.prefixLength = prefixLength
+    }
+
     /// inet_pton, so every notation the system accepts is accepted (and nothing else).
     static func parse(_ text: String) -> [UInt8]? {
         var v4 = in_addr()

@@ -34,6 +34,35 @@ struct RateLimitTests {
         }
     }
 
+    @Test("IPv6 clients are counted by their /64: rotating addresses inside it does not reset the limit")
+    func ipv6ByPrefix() async throws {
+        try await TestApp.run(overrides: ["LIMITS_PAGE_LOADS_PER_MINUTE": "2"]) { app in
+            let uri = "/f/address-update?sessionId=ipv6-test"
+            func load(from address: String) async throws -> HTTPResponse.Status {
+                // The test client is on loopback, a trusted proxy by default: it speaks for the client.
+                try await app.get(uri, headers: [HTTPField.Name("X-Forwarded-For")!: address]).status
+            }
+            let first = try await load(from: "2001:db8:1:2::1")
+            let second = try await load(from: "2001:db8:1:2::2")
+            let third = try await load(from: "2001:db8:1:2:ffff:ffff:ffff:ffff")
+            let otherNetwork = try await load(from: "2001:db8:1:3::1")
+            #expect(first != .tooManyRequests && second != .tooManyRequests)
+            #expect(third == .tooManyRequests)
+            #expect(otherNetwork != .tooManyRequests)
+        }
+    }
+
+    @Test(
+        "the rate-limit key of an address",
+        arguments: [
+            ("203.0.113.7", "203.0.113.7"), ("::ffff:203.0.113.7", "203.0.113.7"), ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2:0:0:0:0/64"),
+            ("2001:DB8:1:2::9", "2001:db8:1:2:0:0:0:0/64"), ("not an address", "not an address"),
+        ]
+    )
+    func rateLimitKey(address: String, key: String) {
+        #expect(IPAddressRange.rateLimitKey(for: address) == key)
+    }
+
     @Test("submits have their own bucket: a person who loaded the page can still send it, until the submit limit")
     func submitBucket() async throws {
         try await TestApp.run(overrides: ["LIMITS_PAGE_LOADS_PER_MINUTE": "1", "LIMITS_SUBMITS_PER_MINUTE": "2"]) { app in

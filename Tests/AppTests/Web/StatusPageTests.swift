@@ -62,6 +62,18 @@ struct StatusPageTests {
         }
     }
 
+    @Test("a context too large to read is a bad link (400), not a 503 whose 'Try again' can never succeed")
+    func contextTooLarge() async throws {
+        try await RouterTestApp.run { app in
+            let sessionId = try await app.simulator.createDialog("{}")
+            app.contexts.failNext(1, with: .responseTooLarge)
+            let response = try await app.get("/f/address-update?sessionId=\(sessionId.rawValue)")
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("This link is incomplete"))
+            #expect(!response.text.contains("Try again"))
+        }
+    }
+
     @Test("a submitted session shows 'already completed' on GET (200) and refuses another POST (409)")
     func alreadyCompleted() async throws {
         try await RouterTestApp.run { app in
