@@ -41,12 +41,21 @@ extension FieldDefinition {
         return raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
-    /// The rules of a non-empty text-like value, lengths first, then shape, pattern and range.
+    /// The rules of a non-empty text-like value: characters, lengths, then shape, pattern and range.
     func problem(with value: String) -> FieldProblem? {
         if type.acceptsLength {
+            if value.unicodeScalars.contains(where: { !Self.isAllowed($0, multiline: type == .textarea) }) {
+                return .invalidCharacters
+            }
             let length = value.count
             if let minLength, length < minLength { return .tooShort(minimum: minLength) }
-            if let maximum = effectiveMaxLength, length > maximum { return .tooLong(maximum: maximum) }
+            if let maximum = effectiveMaxLength {
+                // Characters, as a person counts them; and scalars too, or "AB" followed by
+                // thousands of combining marks would pass as two characters.
+                if length > maximum || value.unicodeScalars.count > maximum * Self.scalarsPerCharacter {
+                    return .tooLong(maximum: maximum)
+                }
+            }
         }
         switch type {
         case .email where !ValueRules.isEmail(value): return .invalidEmail
@@ -95,6 +104,21 @@ extension FieldDefinition {
         case "true", "on", "1", "yes": true
         case "", "false", "off", "0", "no": false
         default: nil
+        }
+    }
+
+    /// How many Unicode scalars a character may take on average before a value counts as too long:
+    /// generous for accents, Indic conjuncts and emoji sequences, not for a pile of combining marks.
+    static let scalarsPerCharacter = 4
+
+    /// No C0 control characters (tab and line feed only in a textarea), no DEL, and no bidirectional
+    /// embeddings, overrides or isolates (U+202A–U+202E, U+2066–U+2069).
+    static func isAllowed(_ scalar: Unicode.Scalar, multiline: Bool) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A: multiline
+        case 0x00...0x1F, 0x7F: false
+        case 0x202A...0x202E, 0x2066...0x2069: false
+        default: true
         }
     }
 

@@ -18,6 +18,9 @@ public enum FieldProblem: Sendable, Equatable {
     case invalidDate
     case invalidTime
     case notAnOption
+    /// Control characters (tab and line breaks are fine in a textarea) or bidirectional
+    /// overrides, which can make a text read differently from what it holds.
+    case invalidCharacters
 
     /// A stable key for message catalogs, e.g. `tooLong`.
     public var code: String {
@@ -36,6 +39,7 @@ public enum FieldProblem: Sendable, Equatable {
         case .invalidDate: "invalidDate"
         case .invalidTime: "invalidTime"
         case .notAnOption: "notAnOption"
+        case .invalidCharacters: "invalidCharacters"
         }
     }
 
@@ -56,6 +60,7 @@ public enum FieldProblem: Sendable, Equatable {
         case .invalidDate: "Enter a date that exists, as YYYY-MM-DD."
         case .invalidTime: "Enter a time as HH:MM."
         case .notAnOption: "Choose one of the options offered."
+        case .invalidCharacters: "Remove the special or invisible characters from this answer."
         }
     }
 }

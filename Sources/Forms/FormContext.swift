@@ -11,14 +11,18 @@ public struct FormContext: Sendable {
     /// Whether the content was a JSON object (otherwise it is only `context.text`).
     public let isJSONObject: Bool
 
+    /// NUL characters are dropped from every value: nothing a person or a page could want, and
+    /// they reach the HTML raw (escaping leaves them alone).
     public init(content: String) {
+        // JSON carries NUL only as the escape \u0000; plain text may hold it as it is.
+        let mayHoldNUL = content.contains("\\u0000") || content.unicodeScalars.contains("\u{0}")
         if let data = content.data(using: .utf8),
             case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data)
         {
-            root = object
+            root = mayHoldNUL ? object.mapValues { $0.withoutNUL } : object
             isJSONObject = true
         } else {
-            root = ["text": .string(content)]
+            root = ["text": .string(mayHoldNUL ? String(String.UnicodeScalarView(content.unicodeScalars.filter { $0 != "\u{0}" })) : content)]
             isJSONObject = false
         }
     }

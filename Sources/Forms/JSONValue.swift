@@ -37,6 +37,16 @@ enum JSONValue: Sendable, Equatable, Decodable {
         }
     }
 
+    /// The value with every NUL removed from its strings, at any depth.
+    var withoutNUL: JSONValue {
+        switch self {
+        case .string(let string): .string(String(String.UnicodeScalarView(string.unicodeScalars.filter { $0 != "\u{0}" })))
+        case .array(let elements): .array(elements.map(\.withoutNUL))
+        case .object(let members): .object(members.mapValues(\.withoutNUL))
+        case .number, .bool, .null: self
+        }
+    }
+
     /// Strings as they are, numbers as JSON text, booleans as `true`/`false`; nothing for the rest.
     var scalarText: String? {
         switch self {

@@ -105,4 +105,13 @@ struct FormContextTests {
         #expect(context.formId == nil)
         #expect(context.language == nil)
     }
+
+    @Test("NUL characters are dropped from every value, in JSON and in plain text")
+    func nulDropped() {
+        let json = FormContext(content: #"{"name":"A\u0000na","nested":{"list":["x\u0000y"]}}"#)
+        #expect(json.value(at: "context.name") == "Ana")
+        #expect(json.value(at: "context.nested.list.0") == "xy")
+        let text = FormContext(content: "plain\u{0} text")
+        #expect(text.value(at: "context.text") == "plain text")
+    }
 }

@@ -363,3 +363,46 @@ struct FormValidationTests {
         #expect(all.allSatisfy { $0.englishMessage.hasSuffix(".") && $0.englishMessage.first?.isUppercase == true })
     }
 }
+
+/// Text that is not text (issue 12): control characters, bidirectional overrides and piles of
+/// combining marks are refused with a clear problem.
+@Suite("Characters a field refuses")
+struct FieldCharacterTests {
+    static func problem(_ field: FieldDefinition, _ value: String) -> FieldProblem? {
+        FormValidationTests.problem(field, value)
+    }
+
+    @Test(
+        "a single-line field refuses control characters (tab included) and bidi overrides",
+        arguments: ["a\u{0}b", "a\u{1}b", "a\tb", "a\u{1B}[31mb", "a\u{7F}b", "abc\u{202E}fed", "x\u{2066}y\u{2069}", "a\rb"]
+    )
+    func singleLine(value: String) {
+        #expect(Self.problem(FieldDefinition(name: "a"), value) == .invalidCharacters)
+        #expect(Self.problem(FieldDefinition(name: "a", type: .email), value) == .invalidCharacters)
+    }
+
+    @Test("a textarea keeps tabs and line breaks but refuses other controls and bidi overrides")
+    func textarea() {
+        let notes = FieldDefinition(name: "notes", type: .textarea)
+        #expect(Self.problem(notes, "line one\n\tline two\r\nthree") == nil)
+        #expect(Self.problem(notes, "a\u{0}b") == .invalidCharacters)
+        #expect(Self.problem(notes, "a\u{202D}b") == .invalidCharacters)
+    }
+
+    @Test("ordinary text from every script passes: accents, RTL text and marks, emoji sequences")
+    func ordinaryText() {
+        let field = FieldDefinition(name: "a", maxLength: 40)
+        for value in ["José Ñúñez", "محمد \u{200F}الأحمد", "👩🏽‍💻 and 🇵🇹", "नमस्ते", "Zoë's café"] {
+            #expect(Self.problem(field, value) == nil, "\(value)")
+        }
+    }
+
+    @Test("maxLength holds in Unicode scalars too: two letters and 9,000 combining marks are too long")
+    func combiningMarks() {
+        let field = FieldDefinition(name: "a", maxLength: 100)
+        let piled = "AB" + String(repeating: "\u{301}", count: 9_000)
+        #expect(piled.count == 2)
+        #expect(Self.problem(field, piled) == .tooLong(maximum: 100))
+        #expect(Self.problem(field, String(repeating: "e\u{301}", count: 100)) == nil, "one accent per letter is fine")
+    }
+}

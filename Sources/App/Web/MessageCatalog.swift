@@ -16,6 +16,7 @@ struct MessageCatalog: Sendable {
         + [
             "required", "tooShort", "tooLong", "patternMismatch", "invalidEmail", "invalidURL", "invalidTelephone",
             "invalidNumber", "belowMinimum", "aboveMaximum", "stepMismatch", "invalidDate", "invalidTime", "notAnOption",
+            "invalidCharacters",
         ].map { "field.\($0)" }
         + StatusPage.allCases.flatMap { ["page.\($0.rawValue).title", "page.\($0.rawValue).message"] }
         + ["page.pageExpired.action", "page.unavailable.action"]

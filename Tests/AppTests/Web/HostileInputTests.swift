@@ -15,6 +15,28 @@ struct HostileInputTests {
         .contentType: "application/x-www-form-urlencoded", HTTPField.Name("Sec-Fetch-Site")!: "same-origin",
     ]
 
+    @Test("control characters, bidi overrides and piled combining marks are refused by field; a NUL from the context never reaches the page")
+    func textThatIsNotText() async throws {
+        try await RouterTestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(
+                #"{"form":"address-update","firstName":"A\u0000na","street":"1 Old\u0000 Road","customerId":"C-7"}"#
+            )
+            let uri = "/f/address-update?sessionId=\(sessionId.rawValue)"
+            let page = try await app.get(uri)
+            #expect(!page.body.readableBytesView.contains(0))
+            #expect(page.text.contains("Hi Ana"))
+            for street in ["1 Main\u{0} St", "1 Main\u{1B}[31m St", "1 \u{202E}niaM St", "AB" + String(repeating: "\u{301}", count: 9_000)] {
+                let response = try await app.submit(
+                    uri,
+                    [("street", street), ("postalCode", "1000-001"), ("city", "Lisbon"), ("country", "ES")]
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect(response.text.contains(#"id="field-street-error""#))
+            }
+            #expect(app.simulator.outcomeRequests == 0)
+        }
+    }
+
     @Test("a 4 MiB body is 413 'too much to send'")
     func hugeBody() async throws {
         try await TestApp.run { app in
