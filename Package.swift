@@ -48,7 +48,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // The toolchain's ICU (Foundation's own), for patterns matched under a time limit.
+            linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]
         ),
         // The built-in CX simulator: token service, Disposable App API, control API, faults.
         .target(

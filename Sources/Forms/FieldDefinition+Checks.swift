@@ -56,6 +56,9 @@ extension FieldDefinition {
             add("pattern \"\(pattern)\" is not a valid regular expression")
             return
         }
+        if let shape = ValueRules.catastrophicShape(of: pattern) {
+            add("pattern \"\(pattern)\" is refused: \(shape); write it without nesting, e.g. a+ rather than (a+)+")
+        }
     }
 
     private func checkRange(_ add: (String) -> Void) {

@@ -39,7 +39,7 @@ public struct FieldDefinition: Sendable {
         didSet { compiledPattern = ValueRules.compileWhole(pattern) }
     }
     /// `pattern` compiled once, not on every validation (ICU compiles are not cheap).
-    var compiledPattern: NSRegularExpression?
+    var compiledPattern: WholeMatchPattern?
     /// Numbers for `number`, `YYYY-MM-DD` for `date`, `HH:MM` for `time`: as written.
     public var min: String?
     public var max: String?

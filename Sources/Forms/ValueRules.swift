@@ -147,18 +147,70 @@ enum ValueRules {
     /// Whether the whole value matches the HTML `pattern` (anchored at both ends), as compiled
     /// by ``compileWhole(_:)``. A pattern that did not compile (`nil`) matches nothing: loading
     /// refuses such files, and failing closed is right for a form built in code that skipped that check.
-    static func matchesWhole(_ text: String, _ regex: NSRegularExpression?) -> Bool {
-        guard let regex else { return false }
-        let whole = NSRange(text.startIndex..., in: text)
-        // `$` also matches before a final newline; insisting on the whole range closes that gap.
-        return regex.firstMatch(in: text, range: whole)?.range == whole
+    static func matchesWhole(_ text: String, _ pattern: WholeMatchPattern?) -> Bool {
+        pattern?.matchesWhole(text) ?? false
     }
 
     static func anchored(_ pattern: String) -> String { "^(?:\(pattern))$" }
 
     /// The anchored pattern compiled, `nil` when there is none or it does not compile.
-    static func compileWhole(_ pattern: String?) -> NSRegularExpression? {
-        pattern.flatMap { try? NSRegularExpression(pattern: anchored($0)) }
+    static func compileWhole(_ pattern: String?) -> WholeMatchPattern? {
+        pattern.flatMap(WholeMatchPattern.init)
+    }
+
+    /// Why a pattern could backtrack catastrophically, or `nil`: a repeated group that itself holds
+    /// a repetition (`(a+)+`, `(\w*\s?)*`, `([a-z]+-?){2,}`), and back-references (`(a)\1`).
+    /// Such shapes take exponential time on a value that almost matches.
+    static func catastrophicShape(of pattern: String) -> String? {
+        var scalars = Array(pattern.unicodeScalars)[...]
+        // Per open group: whether a repetition occurs inside it so far.
+        var groups: [Bool] = [false]
+        // Whether the atom just before the current position is a group holding a repetition.
+        var previousGroupRepeats = false
+        while let scalar = scalars.popFirst() {
+            var atomIsRepeatingGroup = false
+            switch scalar {
+            case "\\":
+                guard let escaped = scalars.popFirst() else { break }
+                if ("1"..."9").contains(escaped) || escaped == "k" {
+                    return "back-references (\\1, \\k<name>) can take exponential time"
+                }
+            case "[":
+                // A character class is one atom: skip to its closing bracket.
+                if scalars.first == "^" { scalars.removeFirst() }
+                if scalars.first == "]" { scalars.removeFirst() }
+                while let inner = scalars.popFirst(), inner != "]" {
+                    if inner == "\\" { _ = scalars.popFirst() }
+                }
+            case "(":
+                groups.append(false)
+            case ")":
+                let repeats = groups.count > 1 ? groups.removeLast() : false
+                if repeats, let last = groups.indices.last { groups[last] = true }
+                atomIsRepeatingGroup = repeats
+            case "*", "+", "{", "?":
+                var repeating = scalar != "?"
+                if scalar == "{" {
+                    var bounds = ""
+                    while let inner = scalars.popFirst(), inner != "}" { bounds.unicodeScalars.append(inner) }
+                    let parts = bounds.split(separator: ",", omittingEmptySubsequences: false)
+                    // {n} repeats nothing variable; {n,} and {n,m} with m > n do.
+                    repeating = parts.count == 2 && (parts[1].isEmpty || Int(parts[1]) ?? 0 > Int(parts[0]) ?? 0)
+                }
+                // A lazy or possessive marker belongs to the quantifier.
+                if scalars.first == "?" || scalars.first == "+" { scalars.removeFirst() }
+                if repeating {
+                    if previousGroupRepeats {
+                        return "a repeated group holds a repetition (like (a+)+): it can take exponential time"
+                    }
+                    if let last = groups.indices.last { groups[last] = true }
+                }
+            default:
+                break
+            }
+            previousGroupRepeats = atomIsRepeatingGroup
+        }
+        return nil
     }
 
     // MARK: Helpers
