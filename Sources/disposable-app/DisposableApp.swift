@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let appConfig = try await options.load()
         let logger = bootstrapLogging(level: appConfig.logLevel, format: appConfig.logFormat)
+        for warning in appConfig.warnings { logger.warning("Configuration is unwise", metadata: ["config.warning": "\(warning)"]) }
         do {
             let app = try await buildApplication(config: appConfig, logger: logger) { channel in
                 let port = channel.localAddress?.port ?? appConfig.http.port

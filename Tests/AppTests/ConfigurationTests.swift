@@ -12,7 +12,7 @@ struct ConfigurationTests {
         "ALVARIA_CLIENT_ID": "client",
         "ALVARIA_CLIENT_SECRET": "s3cr3t-value",
         "ALVARIA_API_KEY": "key-value",
-        "SECURITY_SECRET": String(repeating: "k", count: 40),
+        "SECURITY_SECRET": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
     ]
 
     private func problems(_ environment: [String: String], file: String? = nil) async -> [String] {
@@ -98,12 +98,43 @@ struct ConfigurationTests {
                 "http.publicURL (HTTP_PUBLIC_URL): \"https://forms.example.com/forms\" has a path"
             ),
             (["SECURITY_SECRET": "short"], "security.secret (SECURITY_SECRET): is too short"),
+            (["SECURITY_SECRET": String(repeating: "k", count: 40)], "security.secret (SECURITY_SECRET): has fewer than 8 different characters"),
+            (
+                ["SECURITY_SECRET": "0123456789abcdef0123456789abcdef"],
+                "security.secret (SECURITY_SECRET): repeats one short sequence, not random text"
+            ),
+            (
+                ["ALVARIA_TOKEN_URL": "http://tokens.example.com/tokenservice/oauth2/access_token"],
+                "alvaria.tokenURL (ALVARIA_TOKEN_URL): \"http://tokens.example.com/tokenservice/oauth2/access_token\" is plain http to another machine"
+            ),
+            (
+                ["ALVARIA_API_BASE_URL": "http://10.1.2.3/via/v2"],
+                "alvaria.apiBaseURL (ALVARIA_API_BASE_URL): \"http://10.1.2.3/via/v2\" is plain http to another machine"
+            ),
             (["DATABASE_URL": "mysql://user:pw@host/db"], "database.url (DATABASE_URL): has an unknown scheme"),
         ]
     )
     func malformedValues(overrides: [String: String], expected: String) async {
         let lines = await problems(liveEnvironment.merging(overrides) { $1 })
         #expect(lines.contains { $0.contains(expected) }, "\(lines)")
+    }
+
+    @Test("plain http is fine to this machine (a local simulator or proxy)", arguments: ["127.0.0.1:8081", "localhost", "[::1]:9000", "127.8.9.10"])
+    func plainHTTPToLoopback(host: String) async {
+        let environment = liveEnvironment.merging(["ALVARIA_API_BASE_URL": "http://\(host)/via/v2", "ALVARIA_TOKEN_URL": "http://\(host)/t"]) { $1 }
+        #expect(await problems(environment).isEmpty)
+    }
+
+    @Test("a secrets file others can read starts with a warning, one only its owner can read without")
+    func secretsFileMode() async throws {
+        let file = try temporaryDirectory().appendingPathComponent("secrets.env")
+        try "ALVARIA_CLIENT_SECRET=from-file\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        let open = try await AppConfig.load(secretsFile: file.path, environment: liveEnvironment)
+        #expect(open.warnings == ["the secrets file \(file.path) can be read by other users (mode 644); chmod 600 it"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        let closed = try await AppConfig.load(secretsFile: file.path, environment: liveEnvironment)
+        #expect(closed.warnings.isEmpty)
     }
 
     @Test("accepts a mode other than live or simulator only with a clear error")

@@ -24,7 +24,13 @@ extension AppConfig {
         var providers: [any ConfigProvider] = [environmentProvider]
         var problems: [ConfigProblem] = []
 
+        var warnings: [String] = []
         if let path = secretsFile ?? environment["SECRETS_FILE"] {
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                warnings.append(
+                    "the secrets file \(path) can be read by other users (mode \(String(mode & 0o777, radix: 8))); chmod 600 it"
+                )
+            }
             do {
                 providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(path), secretsSpecifier: .all))
             } catch {
@@ -59,9 +65,10 @@ extension AppConfig {
             )
         }
 
-        let config: AppConfig
+        var config: AppConfig
         do {
             config = try AppConfig(reader: ConfigReader(providers: providers))
+            config.warnings = warnings
         } catch {
             throw ConfigurationError(problems: problems + error.problems)
         }

@@ -41,6 +41,8 @@ public struct AppConfig: Sendable {
     public var logFormat: LogFormat
     /// OpenTelemetry tracing; nil (no tracer at all) unless `tracing.otlpEndpoint` is set.
     public var tracing: TracingSettings?
+    /// What is allowed but unwise (a secrets file others can read): logged at start-up.
+    public var warnings: [String] = []
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
@@ -208,6 +210,21 @@ public struct AlvariaSettings: Sendable {
         }
         scope = Self.scope(&values)
         (connectTimeout, requestTimeout) = Self.timeouts(&values)
+        // The client secret, the bearer tokens and the API key must not cross a network in clear.
+        for (key, url) in [("alvaria.tokenURL", tokenURL), ("alvaria.apiBaseURL", apiBaseURL)] {
+            guard let url, url.scheme?.lowercased() == "http", !Self.isLoopback(url.host ?? "") else { continue }
+            values.problem(
+                key,
+                "\"\(url.absoluteString)\" is plain http to another machine: the client secret, tokens and API key would travel in clear; expected https (plain http only to this machine)"
+            )
+        }
+    }
+
+    /// `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if host == "localhost" { return true }
+        return IPAddressRange("127.0.0.0/8")!.contains(host) || IPAddressRange("::1")!.contains(host)
     }
 
     init(simulator: SimulatorConfiguration, _ values: inout ConfigValues) {
@@ -248,6 +265,8 @@ public struct SecuritySettings: Sendable {
         if let text = values.string("security.secret", secret: true) {
             if text.utf8.count < 32 {
                 values.problem("security.secret", "is too short; expected at least 32 characters of random text")
+            } else if let weakness = Self.weakness(of: text) {
+                values.problem("security.secret", "\(weakness), not random text; generate one, e.g. with openssl rand -hex 32")
             }
             secret = Array(text.utf8)
         } else {
@@ -258,6 +277,17 @@ public struct SecuritySettings: Sendable {
             secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         }
         formTokenLifetime = values.duration("security.formTokenLifetime", default: .seconds(4 * 3600), minimum: .seconds(60))
+    }
+
+    /// Why a secret long enough is still guessable: too few different characters, or one short
+    /// sequence repeated (`aaaa…`, `abab…`, `0123456789abcdef0123456789abcdef`). Never its value.
+    static func weakness(of secret: String) -> String? {
+        let scalars = Array(secret.unicodeScalars)
+        if Set(scalars).count < 8 { return "has fewer than 8 different characters" }
+        for period in 1...(scalars.count / 2) where scalars.count % period == 0 {
+            if scalars.indices.allSatisfy({ scalars[$0] == scalars[$0 % period] }) { return "repeats one short sequence" }
+        }
+        return nil
     }
 }
 
