@@ -49,12 +49,12 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         )
     )
     router.add(middleware: ErrorPageMiddleware(pages: pages))
+    router.add(middleware: NULPathMiddleware())
     router.add(
         middleware: FileMiddleware(
-            config.http.publicDirectory,
+            fileProvider: PublicFiles(directory: config.http.publicDirectory, logger: logger),
             urlBasePath: urls.basePath + "/static",
-            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
-            logger: logger
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])])
         )
     )
     let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))

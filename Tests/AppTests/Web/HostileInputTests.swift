@@ -142,6 +142,48 @@ struct HostileInputTests {
         }
     }
 
+    @Test("a doubled slash under /static/ never redirects off the site, and a NUL in a path is 400")
+    func staticOddities() async throws {
+        try await TestApp.run { app in
+            for uri in ["/static//css", "/static/css", "/static//css/", "/static/"] {
+                let response = try await app.get(uri)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(response.headers[.location] == nil, "\(uri)")
+            }
+            let nul = try await app.get("/static/js/form.js%00.html")
+            #expect(nul.status == .badRequest)
+            #expect(nul.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(!nul.text.contains("function"))
+            #expect(try await app.get("/static/js/form.js").status == .ok)
+        }
+    }
+
+    @Test("a symbolic link in the public folder is served only when it points inside it")
+    func symbolicLinks() async throws {
+        let outside = try temporaryDirectory()
+        let secret = outside.appendingPathComponent("secret.txt")
+        try "not for the web".write(to: secret, atomically: true, encoding: .utf8)
+        let publicDirectory = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: publicDirectory.appendingPathComponent("css"), withIntermediateDirectories: true)
+        try "body{}".write(to: publicDirectory.appendingPathComponent("css/app.css"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: publicDirectory.appendingPathComponent("leak.txt"), withDestinationURL: secret)
+        try FileManager.default.createSymbolicLink(at: publicDirectory.appendingPathComponent("outside"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: publicDirectory.appendingPathComponent("alias.css").path,
+            withDestinationPath: "css/app.css"
+        )
+        try await TestApp.run(overrides: ["HTTP_PUBLIC_DIRECTORY": publicDirectory.path]) { app in
+            for uri in ["/static/leak.txt", "/static/outside/secret.txt"] {
+                let response = try await app.get(uri)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(!response.text.contains("not for the web"))
+            }
+            let inside = try await app.get("/static/alias.css")
+            #expect(inside.status == .ok)
+            #expect(inside.text == "body{}")
+        }
+    }
+
     @Test("a sessionId of 5,000 characters is 400 'link incomplete' without any upstream call")
     func longSessionId() async throws {
         try await TestApp.run { app in
