@@ -110,10 +110,12 @@ public func buildApplication(
     var app = Application(
         router: router,
         // Against hostile clients: headers far beyond what a browser sends are refused (400,
-        // connection closed), and a connection without a complete request within the idle
-        // timeout, such as a slowloris trickling its headers, is closed.
+        // connection closed), a connection without a complete request within the idle timeout,
+        // such as a slowloris trickling its headers, is closed, and so is one whose request body
+        // takes longer than http.bodyTimeout in all, however steadily it trickles.
         server: .http1(
             configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(deadline: TimeAmount(config.http.bodyTimeout), logger: logger)],
                 idleTimeout: TimeAmount(config.http.idleTimeout),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
             )

@@ -6,7 +6,7 @@ public import Foundation
 ///
 /// Keys (environment variable in swift-configuration's mapping, e.g. `http.port` ← `HTTP_PORT`):
 /// - `http.host`, `http.port`, `http.basePath`, `http.publicURL`, `http.trustedProxies`,
-///   `http.maxBodySize`, `http.idleTimeout`, `http.publicDirectory`, `security.frameAncestors`
+///   `http.maxBodySize`, `http.idleTimeout`, `http.bodyTimeout`, `http.publicDirectory`, `security.frameAncestors`
 /// - `alvaria.mode` (`simulator` | `live`), `alvaria.orgId`, `alvaria.region`, `alvaria.tokenURL`,
 ///   `alvaria.apiBaseURL`, `alvaria.clientId`, `alvaria.clientSecret`*, `alvaria.apiKey`*,
 ///   `alvaria.scope`, `alvaria.connectTimeout`, `alvaria.requestTimeout`
@@ -94,6 +94,9 @@ public struct HTTPSettings: Sendable {
     public var maxBodySize: Int
     /// A connection with no complete request for this long is closed (slow or idle clients).
     public var idleTimeout: Duration
+    /// A request whose body has not fully arrived this long after its head has its connection
+    /// closed: the idle timeout counts only the time between reads, which a trickle resets.
+    public var bodyTimeout: Duration
     /// The folder served under `{basePath}/static`.
     public var publicDirectory: String
     /// Who may frame the pages (CSP `frame-ancestors`): `'none'`, or the agent desktop's origins.
@@ -122,6 +125,7 @@ public struct HTTPSettings: Sendable {
         }
         maxBodySize = values.int("http.maxBodySize", default: 64 * 1024, range: 1024...(16 * 1024 * 1024))
         idleTimeout = values.duration("http.idleTimeout", default: .seconds(30), minimum: .milliseconds(100))
+        bodyTimeout = values.duration("http.bodyTimeout", default: .seconds(30), minimum: .milliseconds(100))
         publicDirectory = values.string("http.publicDirectory", default: "Public")
         frameAncestors = values.string("security.frameAncestors", default: "'none'")
         shutdownGracePeriod = values.duration("http.shutdownGracePeriod", default: .seconds(25), minimum: .zero)

@@ -125,6 +125,37 @@ struct HostileInputTests {
         }
     }
 
+    @Test("slow bodies trickling a byte at a time are disconnected after http.bodyTimeout, however steady")
+    func slowBodies() async throws {
+        try await TestApp.run(overrides: ["HTTP_BODY_TIMEOUT": "1s", "HTTP_IDLE_TIMEOUT": "5s"]) { app in
+            let port = try #require(app.client.port)
+            let connections = try (0..<5).map { _ in try RawConnection(port: port) }
+            let started = ContinuousClock.now
+            for connection in connections {
+                let head =
+                    "POST /f/consent-capture?sessionId=slow HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+                #expect(await connection.send(head))
+            }
+            // One body byte per connection every 200 ms (well inside the idle timeout), for at most 12 s.
+            var open = connections
+            while !open.isEmpty, ContinuousClock.now - started < .seconds(12) {
+                var stillOpen: [RawConnection] = []
+                for connection in open {
+                    let closed = await connection.waitForClose(within: .milliseconds(40))
+                    if !closed, await connection.send("a") { stillOpen.append(connection) }
+                }
+                open = stillOpen
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(open.isEmpty)
+            #expect(elapsed >= .milliseconds(900))
+            // 1 s plus scheduling slack on a busy machine; far below the 5 s idle timeout's reach.
+            #expect(elapsed < .seconds(10))
+            try await Self.stillServing(app)
+        }
+    }
+
     @Test(
         "path traversal on /static/ never serves a file outside Public/",
         arguments: [
