@@ -1,5 +1,7 @@
-import Forms
+import PropertyBased
 import Testing
+
+@testable import Forms
 
 /// Submit-time validation: the server's rules, each passing and failing, at its boundaries.
 @Suite("Validating submissions")
@@ -404,5 +406,25 @@ struct FieldCharacterTests {
         #expect(piled.count == 2)
         #expect(Self.problem(field, piled) == .tooLong(maximum: 100))
         #expect(Self.problem(field, String(repeating: "e\u{301}", count: 100)) == nil, "one accent per letter is fine")
+    }
+
+    static let hostilePieces: [String] = [
+        "a", "Z", " ", "é", "\u{301}", "\u{0}", "\u{1}", "\u{1B}", "\u{7F}", "\t", "\n", "\r", "\u{202E}", "\u{2066}", "\u{200F}", "👍🏽",
+        "<", "\"",
+    ]
+    static let hostileText = Gen.int(in: 0...(hostilePieces.count - 1)).map { hostilePieces[$0] }.array(of: 0...60).map { $0.joined() }
+
+    @Test("whatever is posted, an accepted value holds no control character or bidi override, and fits its limits")
+    func fuzzed() async {
+        let single = FieldDefinition(name: "a", maxLength: 20)
+        let multi = FieldDefinition(name: "b", type: .textarea, maxLength: 20)
+        await propertyCheck(count: 3_000, input: Self.hostileText) { text in
+            for field in [single, multi] {
+                let validation = FormValidationTests.form(field).validate(FormValues(dictionary: [field.name: [text]]))
+                guard validation.isValid, let value = validation.values[field.name].first else { continue }
+                #expect(value.unicodeScalars.allSatisfy { FieldDefinition.isAllowed($0, multiline: field.type == .textarea) })
+                #expect(value.count <= 20 && value.unicodeScalars.count <= 20 * FieldDefinition.scalarsPerCharacter)
+            }
+        }
     }
 }
