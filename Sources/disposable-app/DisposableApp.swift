@@ -47,7 +47,10 @@ struct Serve: AsyncParsableCommand {
             )
             configuration.maximumGracefulShutdownDuration = appConfig.http.shutdownGracePeriod
             configuration.cancellationSignals = [.sigquit]
-            try await ServiceGroup(configuration: configuration).run()
+            // Tasks resume on the event loop that completed their I/O (see EventLoopAffineExecutor).
+            try await withTaskExecutorPreference(EventLoopAffineExecutor()) {
+                try await ServiceGroup(configuration: configuration).run()
+            }
         } catch let error as StartupError {
             printToStandardError(error.description)
             throw ExitCode(78)
