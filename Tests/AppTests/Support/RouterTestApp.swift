@@ -76,7 +76,7 @@ final class InMemoryPoster: OutcomePoster, AccessTokenSource {
 
 /// The app's real router (every middleware, controller and compiled page) over in-memory
 /// contexts, outbox and poster: the form flow tested without sockets, with `app.test(.router)`.
-struct RouterTestApp: Sendable {
+struct RouterTestApp: BrowserRequests, Sendable {
     let client: any TestClientProtocol
     let contexts: InMemoryContexts
     let store: InMemoryOutboxStore
@@ -127,36 +127,6 @@ struct RouterTestApp: Sendable {
         return try await Application(router: router, logger: quietLogger).test(.router) { client in
             try await body(RouterTestApp(client: client, contexts: contexts, store: store, poster: poster))
         }
-    }
-
-    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
-        try await client.execute(uri: uri, method: .get, headers: headers) { $0 }
-    }
-
-    /// Posts a urlencoded form as a same-origin browser page would.
-    func post(
-        _ uri: String,
-        _ fields: [(String, String)],
-        headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]
-    ) async throws -> TestResponse {
-        var headers = headers
-        headers[.contentType] = "application/x-www-form-urlencoded"
-        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: TestApp.encode(fields))) { $0 }
-    }
-
-    /// Opens the form, then posts `fields` with the token the page carried.
-    func submit(
-        _ uri: String,
-        _ fields: [(String, String)],
-        headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]
-    ) async throws -> TestResponse {
-        let page = try await get(uri)
-        guard let token = TestApp.token(in: page.text) else { throw MissingToken(status: page.status) }
-        return try await post(uri, [("_token", token)] + fields, headers: headers)
-    }
-
-    struct MissingToken: Error {
-        let status: HTTPResponse.Status
     }
 }
 

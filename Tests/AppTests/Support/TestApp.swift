@@ -16,7 +16,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 /// The app, configured as production would be (live mode) but pointed at a simulator on
 /// loopback, with a real SQLite file in a fresh temporary folder.
-struct TestApp: Sendable {
+struct TestApp: BrowserRequests, Sendable {
     let client: any TestClientProtocol
     let simulator: LiveSimulator
     let databasePath: String
@@ -59,8 +59,27 @@ struct TestApp: Sendable {
         }
     }
 
-    // MARK: - Requests as a browser makes them
+    static func encode(_ fields: [(String, String)]) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return fields.map {
+            "\($0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }
+        .joined(separator: "&")
+    }
 
+    static func token(in html: String) -> String? {
+        guard let range = html.range(of: #"name="_token" value="([^"]+)""#, options: .regularExpression) else { return nil }
+        return String(html[range].dropFirst(#"name="_token" value=""#.count).dropLast())
+    }
+}
+
+/// Requests as a browser makes them, for the app over real HTTP (``TestApp``) or through its
+/// router (``RouterTestApp``).
+protocol BrowserRequests {
+    var client: any TestClientProtocol { get }
+}
+
+extension BrowserRequests {
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await client.execute(uri: uri, method: .get, headers: headers) { $0 }
     }
@@ -73,7 +92,7 @@ struct TestApp: Sendable {
     ) async throws -> TestResponse {
         var headers = headers
         headers[.contentType] = "application/x-www-form-urlencoded"
-        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: Self.encode(fields))) { $0 }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: TestApp.encode(fields))) { $0 }
     }
 
     /// Opens the form, then posts `fields` with the token the page carried.
@@ -84,21 +103,8 @@ struct TestApp: Sendable {
     ) async throws -> TestResponse {
         let page = try await get(uri)
         #expect(page.status == .ok)
-        let token = try #require(Self.token(in: page.text))
+        let token = try #require(TestApp.token(in: page.text))
         return try await post(uri, [("_token", token)] + fields, headers: headers)
-    }
-
-    static func encode(_ fields: [(String, String)]) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return fields.map {
-            "\($0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
-        }
-        .joined(separator: "&")
-    }
-
-    static func token(in html: String) -> String? {
-        guard let range = html.range(of: #"name="_token" value="([^"]+)""#, options: .regularExpression) else { return nil }
-        return String(html[range].dropFirst(#"name="_token" value=""#.count).dropLast())
     }
 }
 
