@@ -101,6 +101,24 @@ struct HostileInputTests {
         }
     }
 
+    @Test("a public folder named with a trailing slash does not admit a sibling folder of a longer name")
+    func siblingFolder() async throws {
+        let parent = try temporaryDirectory()
+        let publicDirectory = parent.appendingPathComponent("Public")
+        let sibling = parent.appendingPathComponent("PublicX")
+        for folder in [publicDirectory, sibling] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try "not for the web".write(to: sibling.appendingPathComponent("secret.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: publicDirectory.appendingPathComponent("leak.txt").path,
+            withDestinationPath: "../PublicX/secret.txt"
+        )
+        try await TestApp.run(overrides: ["HTTP_PUBLIC_DIRECTORY": publicDirectory.path + "/"]) { app in
+            let response = try await app.get("/static/leak.txt")
+            #expect(response.status == .notFound)
+            #expect(!response.text.contains("not for the web"))
+        }
+    }
+
     @Test("a slowloris trickling its headers is disconnected after the idle timeout")
     func slowHeaders() async throws {
         try await TestApp.run(overrides: ["HTTP_IDLE_TIMEOUT": "1s"]) { app in
@@ -187,6 +205,17 @@ struct HostileInputTests {
             #expect(!nul.text.contains("function"))
             #expect(try await app.get("/static/js/form.js").status == .ok)
         }
+    }
+
+    @Test(
+        "a path holds a NUL when it has a raw one or %00 anywhere",
+        arguments: [
+            ("/static/js/form.js%00.html", true), ("%00", true), ("/a%%00", true), ("/a\u{0}b", true), ("/a%0", false), ("/100%", false),
+            ("/a%2000", false), ("/x00/%0a0", false),
+        ]
+    )
+    func nulInPath(path: String, holds: Bool) {
+        #expect(NULPathMiddleware<AppRequestContext>.holdsNUL(path.utf8) == holds)
     }
 
     @Test("a symbolic link in the public folder is served only when it points inside it")
