@@ -3,8 +3,9 @@ internal import Mustache
 
 extension FormContext {
     /// The context as swift-mustache walks it: `{{context.a.b}}`, `{{context.items.0}}`,
-    /// `{{#context.items}}…{{/context.items}}`, `{{#context.vip}}…{{/context.vip}}`.
-    var mustacheValue: Any {
+    /// `{{#context.items}}…{{/context.items}}`, `{{#context.vip}}…{{/context.vip}}`; every string
+    /// and number already HTML-escaped, for templates rendered with the TEXT content type.
+    var htmlEscapedMustacheValue: Any {
         MustacheObject(members: root)
     }
 }
@@ -39,12 +40,12 @@ private struct MustacheList: MustacheParent, MustacheSequence, CustomStringConve
     var description: String { "" }
 }
 
-/// Numbers become their JSON text (`42`, not `42.0`); booleans stay booleans so sections
-/// can test them; null is absent.
+/// Strings and numbers (as their JSON text: `42`, not `42.0`) HTML-escaped; booleans stay
+/// booleans so sections can test them; null is absent.
 private func mustacheValue(_ value: JSONValue) -> Any? {
     switch value {
-    case .string(let string): string
-    case .number(let number): number.description
+    case .string(let string): HTMLEscaping.escape(string)
+    case .number(let number): HTMLEscaping.escape(number.description)
     case .bool(let bool): bool
     case .null: nil
     case .array(let elements): MustacheList(elements: elements)

@@ -1,22 +1,8 @@
-internal import Mustache
-
 /// The one HTML escaper of the module, used for intro values and the intro's literal text.
 ///
 /// It works on Unicode scalars, not Characters: Swift would see `<` followed by a combining
 /// accent as one Character different from `<`, and a Character-based escaper lets it through.
 public enum HTMLEscaping {
-    /// A swift-mustache content type that escapes with ``escape(_:)``, for every template that
-    /// outputs HTML: start it with `{{% CONTENT_TYPE: SCALAR_ESCAPED_HTML}}`. swift-mustache's
-    /// own HTML escaping works on Characters and lets `"` plus a combining accent through.
-    public static let mustacheContentType: String = {
-        MustacheContentTypes.register(ScalarEscapedHTML(), named: "SCALAR_ESCAPED_HTML")
-        return "SCALAR_ESCAPED_HTML"
-    }()
-
-    private struct ScalarEscapedHTML: MustacheContentType {
-        func escapeText(_ text: String) -> String { HTMLEscaping.escape(text) }
-    }
-
     public static func escape(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscaping) else { return text }
         var escaped = String.UnicodeScalarView()

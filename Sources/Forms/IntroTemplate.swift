@@ -42,9 +42,13 @@ struct IntroTemplate: Sendable {
         } catch {
             throw Rejection(reason: "Mustache template does not compile: \(error)")
         }
+        // TEXT: swift-mustache escapes nothing, because everything is escaped already — the
+        // literal text here, the context's values as they enter (FormContext.htmlEscapedMustacheValue)
+        // — by HTMLEscaping, which works on scalars where swift-mustache's HTML escaping works on
+        // Characters and lets `"` plus a combining accent through. No process-wide content type.
         // The pragma sits on its own line, which Mustache drops as "standalone", so the source's
         // first line is still a line start and renders as it would on its own.
-        let escapedSource = "{{% CONTENT_TYPE: \(HTMLEscaping.mustacheContentType)}}\n" + escapeLiteralText(source)
+        let escapedSource = "{{% CONTENT_TYPE: TEXT}}\n" + escapeLiteralText(source)
         do {
             return IntroTemplate(
                 source: source,
@@ -87,7 +91,7 @@ struct IntroTemplate: Sendable {
 
     /// The template rendered by swift-mustache, whatever it uses.
     func renderWithMustache(_ context: FormContext) -> String {
-        template.render(["context": context.mustacheValue])
+        template.render(["context": context.htmlEscapedMustacheValue])
     }
 
     /// Literal text and `{{context.a.b}}` tags only, or `nil` for anything else (sections,

@@ -48,12 +48,20 @@ struct LegacyRenderer: Sendable {
     private let library: MustacheLibrary
 
     init() throws {
-        _ = HTMLEscaping.mustacheContentType
+        Self.registerContentType
         var library = MustacheLibrary()
         try library.register(MustacheTemplate(string: Self.layoutTemplate), named: "layout")
         try library.register(MustacheTemplate(string: Self.formTemplate), named: "form")
         try library.register(MustacheTemplate(string: Self.messageTemplate), named: "message")
         self.library = library
+    }
+
+    /// The escaping the old templates used: the app no longer registers it (it now escapes before
+    /// swift-mustache sees a value), so the frozen copy does, once.
+    private static let registerContentType: Void = MustacheContentTypes.register(ScalarEscapedHTML(), named: "SCALAR_ESCAPED_HTML")
+
+    private struct ScalarEscapedHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLEscaping.escape(text) }
     }
 
     func html(_ page: some LegacyPageModel) -> String? {
