@@ -70,7 +70,6 @@ let package = Package(
             name: "App",
             dependencies: [
                 "AlvariaModels",
-                "AlvariaSimulator",
                 "Forms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -94,11 +93,25 @@ let package = Package(
             resources: [.copy("Messages")],
             swiftSettings: swiftSettings
         ),
+        // Demo mode: the in-process simulator, started before the app and wired into it. Apart,
+        // so that the app's library never links the simulator.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "App",
+                "AlvariaSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "disposable-app",
             dependencies: [
                 "App",
                 "AlvariaSimulator",
+                "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,6 +144,7 @@ let package = Package(
             dependencies: [
                 "App",
                 "AlvariaSimulator",
+                "Demo",
                 "AlvariaModels",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -30,8 +30,8 @@ public func buildSimulator(
     )
 }
 
-/// The simulator's routes, without a server: for in-process tests with `app.test(.router)`.
-public func buildSimulatorRouter(configuration: SimulatorConfiguration, state: SimulatorState) -> Router<BasicRequestContext> {
+/// The simulator's routes.
+func buildSimulatorRouter(configuration: SimulatorConfiguration, state: SimulatorState) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: LatencyMiddleware(state: state))
     let root = configuration.basePath.isEmpty ? router.group() : router.group(RouterPath(configuration.basePath))

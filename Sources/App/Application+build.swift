@@ -1,4 +1,3 @@
-import AlvariaSimulator
 import AsyncHTTPClient
 import Forms
 import Foundation
@@ -9,35 +8,37 @@ public import Prometheus
 import ServiceLifecycle
 
 /// Builds the whole server from a checked configuration: the HTTP client and token provider,
-/// the in-process simulator in demo mode, and the routes.
+/// the deliverer and the routes.
+///
+/// In demo mode the simulator must already run, and `config.alvaria` point at it
+/// (``AlvariaSettings/connect(to:)``): the executable's demo wiring does both.
 ///
 /// - Parameters:
 ///   - metrics: the registry `/metrics` renders and everything counts into; a fresh one by
 ///     default, so that apps built in one process (tests) count apart.
+///   - demoDialogs: demo mode's dialogs, which turn the console on.
 ///   - onServerRunning: receives the app's bound channel (tests learn the port from it).
 public func buildApplication(
     config: AppConfig,
     logger: Logger,
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    demoDialogs: (any DemoDialogs)? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
+    guard let tokenURL = config.alvaria.tokenURL, let apiBaseURL = config.alvaria.apiBaseURL else {
+        // Live mode always has both (AppConfig reports a missing one); demo mode once connected.
+        throw ConfigurationError(problems: [
+            ConfigProblem(
+                key: "alvaria.mode",
+                message: "is simulator, but no simulator was started; run the disposable-app executable, or set alvaria.mode=live"
+            )
+        ])
+    }
+    let endpoints = AlvariaEndpoints(tokenURL: tokenURL, apiBaseURL: apiBaseURL)
     // Everything that can fail is checked before anything that needs shutting down is created.
     let parts = try loadParts(config: config, logger: logger)
     let metricsFactory = makeMetricsFactory(registry: metrics)
     var services: [any Service] = parts.store.services
-    let endpoints: AlvariaEndpoints
-    var demoState: SimulatorState?
-    if let simulator = config.simulator {
-        endpoints = AlvariaEndpoints()
-        let state = SimulatorState()
-        demoState = state
-        services.append(demoSimulator(simulator, state: state, endpoints: endpoints, logger: logger))
-    } else if let tokenURL = config.alvaria.tokenURL, let apiBaseURL = config.alvaria.apiBaseURL {
-        endpoints = AlvariaEndpoints(tokenURL: tokenURL, apiBaseURL: apiBaseURL)
-    } else {
-        // AppConfig has already reported the missing URL; this is only reachable by building one by hand.
-        throw ConfigurationError(problems: [ConfigProblem(key: "alvaria.apiBaseURL", message: "is missing")])
-    }
 
     var clientConfiguration = HTTPClient.Configuration(
         timeout: .init(connect: TimeAmount(config.alvaria.connectTimeout)),
@@ -87,7 +88,7 @@ public func buildApplication(
         logger: logger,
         metricsFactory: metricsFactory
     )
-    let retention = RetentionService(store: parts.store.store, settings: config.delivery, logger: logger, metricsFactory: metricsFactory)
+    let retention = RetentionService(store: parts.store.store, settings: config.retention, logger: logger, metricsFactory: metricsFactory)
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
@@ -102,7 +103,7 @@ public func buildApplication(
             tokens: tokens,
             metrics: metrics,
             metricsFactory: metricsFactory,
-            simulator: demoState
+            demoDialogs: demoDialogs
         ),
         logger: logger
     )
@@ -140,30 +141,6 @@ private func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> Promet
     return factory
 }
 
-/// The in-process simulator of demo mode; tells the client where it listens once bound.
-private func demoSimulator(
-    _ configuration: SimulatorConfiguration,
-    state: SimulatorState,
-    endpoints: AlvariaEndpoints,
-    logger: Logger
-) -> some Service {
-    var simulatorLogger = logger
-    simulatorLogger[metadataKey: "component"] = "simulator"
-    return buildSimulator(configuration: configuration, state: state, logger: simulatorLogger) { channel in
-        guard let port = channel.localAddress?.port else { return }
-        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        let origin = "http://\(host):\(port)\(configuration.basePath)"
-        endpoints.resolve(
-            tokenURL: URL(string: origin + "/tokenservice/oauth2/access_token")!,
-            apiBaseURL: URL(string: origin + "/via/v2")!
-        )
-        logger.warning(
-            "SIMULATOR MODE: talking to the built-in CX simulator, not to Alvaria. Set alvaria.mode=live for production.",
-            metadata: ["simulator.url": "\(origin)"]
-        )
-    }
-}
-
 /// Shuts the shared HTTP client down after the server has stopped (services stop in reverse order).
 struct HTTPClientService: Service {
     let client: HTTPClient
@@ -184,11 +161,22 @@ struct AppParts: Sendable {
 
 func loadParts(config: AppConfig, logger: Logger) throws(StartupError) -> AppParts {
     var problems: [String] = []
+    var isDirectory: ObjCBool = false
+    if !(FileManager.default.fileExists(atPath: config.http.publicDirectory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+        // Every page would come unstyled and without its script.
+        let folder = URL(fileURLWithPath: config.http.publicDirectory).standardizedFileURL.path
+        problems.append(
+            ConfigProblem(
+                key: "http.publicDirectory",
+                message: "\(folder) is not a folder; expected the app's Public folder (start from the app's folder, or give its absolute path)"
+            ).description
+        )
+    }
     var forms: FormCatalog?
     do {
-        forms = try FormCatalog.load(directory: config.formsDirectory)
+        forms = try FormCatalog.load(directory: config.forms.directory)
         if forms?.forms.isEmpty == true {
-            problems.append("forms: no form definitions (*.yaml) in \(config.formsDirectory)")
+            problems.append("forms: no form definitions (*.yaml) in \(config.forms.directory)")
         }
         for form in forms?.forms ?? [] {
             guard let branding = form.branding else { continue }

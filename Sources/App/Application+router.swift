@@ -1,4 +1,3 @@
-import AlvariaSimulator
 import Forms
 import Hummingbird
 import Logging
@@ -17,8 +16,8 @@ struct AppDependencies: Sendable {
     let tokens: any AccessTokenSource
     let metrics: PrometheusCollectorRegistry
     let metricsFactory: any MetricsFactory
-    /// Demo mode's in-process simulator, for the console.
-    let simulator: SimulatorState?
+    /// Demo mode's dialogs, for the console; nil in live mode (no console).
+    let demoDialogs: (any DemoDialogs)?
 }
 
 /// The router: middleware, health, metrics, branding, the console in demo mode, and the form
@@ -44,7 +43,7 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     router.add(middleware: RequestLogMiddleware())
     router.add(
         middleware: SecurityHeadersMiddleware(
-            frameAncestors: config.http.frameAncestors,
+            frameAncestors: config.security.frameAncestors,
             strictTransportSecurity: config.http.publicURL.scheme == "https"
         )
     )
@@ -61,8 +60,8 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     HealthController(tokens: dependencies.tokens, store: dependencies.store).addRoutes(to: root)
     MetricsController(registry: dependencies.metrics).addRoutes(to: root)
     BrandingController(presentation: presentation).addRoutes(to: root)
-    let console = dependencies.simulator.map { state in
-        ConsoleController(simulator: state, forms: dependencies.forms, crossSite: crossSite, presentation: presentation)
+    let console = dependencies.demoDialogs.map { dialogs in
+        ConsoleController(dialogs: dialogs, forms: dependencies.forms, crossSite: crossSite, presentation: presentation)
     }
     console?.addRoutes(to: root)
     // Only the form routes are rate limited: health, readiness, metrics and static files never are.

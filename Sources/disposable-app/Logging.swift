@@ -3,8 +3,7 @@ import Foundation
 import Logging
 
 /// Once per process: logs to stderr at the configured level, as readable text or JSON lines.
-func bootstrapLogging(level: String, format: AppConfig.LogFormat = .text) -> Logger {
-    let level = Logger.Level(rawValue: level) ?? .info
+func bootstrapLogging(level: Logger.Level, format: LogSettings.Format = .text) -> Logger {
     LoggingSystem.bootstrap { label in
         switch format {
         case .text:

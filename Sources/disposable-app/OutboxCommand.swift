@@ -86,7 +86,7 @@ extension ConfigOptions {
     func onOutbox(_ operation: @escaping @Sendable (any OutboxStore) async throws -> String) async throws {
         let config = try await load()
         // Logs go to stderr and would only clutter the output: warnings and up, unless asked for more.
-        let logger = bootstrapLogging(level: ["trace", "debug"].contains(config.logLevel) ? config.logLevel : "warning")
+        let logger = bootstrapLogging(level: config.log.level <= .debug ? config.log.level : .warning)
         let text: String
         do {
             text = try await OutboxOperations.withExistingStore(config.database, logger: logger, operation)

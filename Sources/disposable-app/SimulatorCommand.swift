@@ -15,7 +15,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "The app's URL, for the links of new dialogs.") var appURL = "http://127.0.0.1:8080"
 
     func run() async throws {
-        let logger = bootstrapLogging(level: "info")
+        let logger = bootstrapLogging(level: .info)
         let configuration = SimulatorConfiguration(host: host, port: port, tokenLifetime: tokenLifetime, appURL: appURL)
         let app = buildSimulator(configuration: configuration, logger: logger) { channel in
             logger.info("Simulator listening", metadata: ["simulator.port": "\(channel.localAddress?.port ?? port)"])

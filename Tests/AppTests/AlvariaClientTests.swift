@@ -158,7 +158,7 @@ struct AlvariaClientTests {
 
     @Test("maps 406 and other statuses from their codes")
     func statusMapping() throws {
-        #expect(throws: AlvariaError.notAcceptable) { try AlvariaClient.check(status: 406, data: Data()) }
+        #expect(throws: AlvariaError.notAcceptable(nil)) { try AlvariaClient.check(status: 406, data: Data()) }
         #expect(throws: AlvariaError.unauthorized) { try AlvariaClient.check(status: 401, data: Data()) }
         #expect(throws: AlvariaError.unexpectedStatus(302)) { try AlvariaClient.check(status: 302, data: Data()) }
         #expect(throws: AlvariaError.serverError(status: 503, nil)) { try AlvariaClient.check(status: 503, data: Data("oops".utf8)) }

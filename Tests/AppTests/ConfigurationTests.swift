@@ -32,18 +32,19 @@ struct ConfigurationTests {
         #expect(config.http.basePath == "")
         #expect(config.alvaria.mode == .simulator)
         #expect(config.database.kind == .sqlite(path: "data/app.sqlite"))
-        #expect(config.formsDirectory == "config/forms")
+        #expect(config.forms.directory == "config/forms")
         #expect(config.security.secret.count == 32)
-        #expect(config.simulator?.orgId == "demo")
+        #expect(config.demo?.port == 0)
+        #expect(config.log.level == .info)
     }
 
     @Test("demo mode's simulator stays on loopback when the app listens on every interface, unless told otherwise")
     func simulatorOnLoopback() async throws {
         let open = try await AppConfig.load(environment: ["HTTP_HOST": "0.0.0.0"])
         #expect(open.http.host == "0.0.0.0")
-        #expect(open.simulator?.host == "127.0.0.1")
+        #expect(open.demo?.host == "127.0.0.1")
         let chosen = try await AppConfig.load(environment: ["HTTP_HOST": "0.0.0.0", "SIMULATOR_HOST": "0.0.0.0"])
-        #expect(chosen.simulator?.host == "0.0.0.0")
+        #expect(chosen.demo?.host == "0.0.0.0")
     }
 
     @Test("derives the token host from the region and the API base from the organization in live mode")
@@ -54,7 +55,7 @@ struct ConfigurationTests {
         #expect(config.alvaria.tokenURL?.absoluteString == "https://myaspect.eu.id.aspect-cloud.net/tokenservice/oauth2/access_token")
         #expect(config.alvaria.apiBaseURL?.absoluteString == "https://acme.via.aspect-cloud.net/via/v2")
         #expect(config.alvaria.scope == "customerexperienceapi.disposableapp")
-        #expect(config.simulator == nil)
+        #expect(config.demo == nil)
     }
 
     @Test("lets the environment override the file")
@@ -63,7 +64,7 @@ struct ConfigurationTests {
         let config = try await AppConfig.load(configFile: file, environment: ["HTTP_PORT": "9100"])
         #expect(config.http.port == 9100)
         #expect(config.http.basePath == "/forms")
-        #expect(config.formsDirectory == "somewhere")
+        #expect(config.forms.directory == "somewhere")
         #expect(config.http.absoluteURL("/f/x") == "http://127.0.0.1:9100/forms/f/x")
     }
 

@@ -21,12 +21,12 @@ struct TokenProviderTests {
         #expect(short.refreshAt == start + .seconds(15))
     }
 
-    @Test("backs off from 1 s doubling to 60 s")
+    @Test("backs off with the deliverer's policy, from 1 s doubling to 60 s")
     func backoff() {
-        #expect(TokenProvider.backoff(afterFailures: 1) <= .seconds(1))
-        #expect(TokenProvider.backoff(afterFailures: 1) >= .milliseconds(800))
-        #expect(TokenProvider.backoff(afterFailures: 3) >= .milliseconds(3200))
-        #expect(TokenProvider.backoff(afterFailures: 20) <= .seconds(60))
+        #expect(TokenProvider.backoff.ceiling(afterAttempts: 1) == .seconds(1))
+        #expect(TokenProvider.backoff.ceiling(afterAttempts: 3) == .seconds(4))
+        #expect(TokenProvider.backoff.ceiling(afterAttempts: 20) == .seconds(60))
+        #expect((0..<50).allSatisfy { _ in TokenProvider.backoff.delay(afterAttempts: 7) <= .seconds(60) })
     }
 
     @Test("refreshes in the background near expiry while callers keep the cached token")
@@ -79,13 +79,14 @@ struct TokenProviderTests {
         }
     }
 
-    @Test("reports wrong client credentials as a final invalid_client error")
+    @Test("reports wrong client credentials as invalid_client, retryable once an operator fixes them")
     func invalidClient() async throws {
         try await LiveSimulator.run { simulator in
             try await withAlvariaClient(simulator, clientSecret: "wrong") { client, tokens in
                 let error = await #expect(throws: AlvariaError.self) { _ = try await tokens.accessToken() }
                 #expect(error == .tokenService(.rejected(status: 401, error: "invalid_client", description: "Client authentication failed")))
-                #expect(error?.isRetryable == false)
+                // An outcome waits for the fix rather than being lost (the deliverer retries it).
+                #expect(error?.isRetryable == true)
                 #expect(error?.reason.contains("wrong") == false)
                 await #expect(throws: AlvariaError.self) { _ = try await client.context(for: SessionID("x")!, logger: quietLogger) }
             }

@@ -32,7 +32,7 @@ public struct AlvariaClient: Sendable {
     /// Shared by every call: neither holds state between calls.
     private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
-    /// `pathEncode(orgId)`, once: it builds a CharacterSet.
+    /// The orgId as a path segment, encoded once.
     private let orgPath: String
 
     public init(
@@ -42,7 +42,7 @@ public struct AlvariaClient: Sendable {
         orgId: String,
         apiKey: String,
         requestTimeout: Duration,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        metricsFactory: any MetricsFactory,
         maxConcurrentCalls: Int = 32,
         queueTimeout: Duration = .seconds(2)
     ) {
@@ -50,7 +50,7 @@ public struct AlvariaClient: Sendable {
         self.tokens = tokens
         self.endpoints = endpoints
         self.orgId = orgId
-        orgPath = Self.pathEncode(orgId)
+        orgPath = PercentEncoding.encode(orgId)
         self.apiKey = apiKey
         self.requestTimeout = requestTimeout
         self.metrics = UpstreamMetrics(factory: metricsFactory)
@@ -85,10 +85,10 @@ public struct AlvariaClient: Sendable {
         body: Data?,
         logger: Logger
     ) async throws(AlvariaError) -> Data {
-        let base = await endpoints.resolved().apiBaseURL.absoluteString
+        let base = endpoints.apiBaseURL.absoluteString
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
         let url =
-            "\(trimmed)/organizations/\(orgPath)/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(TokenProvider.formEncode(sessionId.rawValue))"
+            "\(trimmed)/organizations/\(orgPath)/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(PercentEncoding.encode(sessionId.rawValue))"
         guard await gate.acquire(timeout: queueTimeout) else { throw .overloaded }
         defer { gate.release() }
         let started = ContinuousClock.now
@@ -154,15 +154,9 @@ public struct AlvariaClient: Sendable {
         case 400: throw .badRequest(errorBody())
         case 401: throw .unauthorized
         case 404: throw .dialogNotFound(errorBody())
-        case 406: throw .notAcceptable
+        case 406: throw .notAcceptable(errorBody())
         case 500..<600: throw .serverError(status: status, errorBody())
         default: throw .unexpectedStatus(status)
         }
-    }
-
-    private static let pathSegmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
-
-    static func pathEncode(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? segment
     }
 }

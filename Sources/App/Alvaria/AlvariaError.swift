@@ -1,7 +1,7 @@
 public import AlvariaModels
 
-/// Why a call to Alvaria did not succeed, kept apart by what the caller must do about it:
-/// 400 and 404 are final, 5xx, timeouts and transport failures are worth retrying.
+/// Why a call to Alvaria did not succeed, kept apart by what the caller must do about it: see
+/// ``isRetryable``, the one rule the deliverer follows.
 public enum AlvariaError: Error, Sendable, Equatable {
     /// 400: the request was refused; Alvaria's reasons are kept.
     case badRequest(ErrorResponse?)
@@ -10,7 +10,7 @@ public enum AlvariaError: Error, Sendable, Equatable {
     /// 404: the dialog no longer exists on the cluster (the link expired).
     case dialogNotFound(ErrorResponse?)
     /// 406: Alvaria would not answer in JSON.
-    case notAcceptable
+    case notAcceptable(ErrorResponse?)
     /// 5xx.
     case serverError(status: Int, ErrorResponse?)
     /// Any other status.
@@ -29,12 +29,17 @@ public enum AlvariaError: Error, Sendable, Equatable {
     /// Not sent: too many calls were already in flight for the whole queue timeout.
     case overloaded
 
-    /// True for failures that another attempt may not meet (5xx, timeouts, network).
+    /// False only for Alvaria's final word on this request: 400 (it will never accept these
+    /// values) and 404 (the dialog is gone), and an answer too large for any attempt to read.
+    /// Everything else may pass on a later attempt: 5xx, timeouts and network failures by
+    /// themselves, and a 401, 406, token-service refusal or odd answer once an operator fixes
+    /// the credentials or the endpoint, which must not cost a person's outcome meanwhile.
     public var isRetryable: Bool {
         switch self {
-        case .serverError, .timeout, .transport, .unexpectedStatus, .overloaded: true
-        case .tokenService(let error): error.isRetryable
-        case .badRequest, .unauthorized, .dialogNotFound, .notAcceptable, .invalidResponse, .responseTooLarge: false
+        case .badRequest, .dialogNotFound, .responseTooLarge: false
+        case .unauthorized, .notAcceptable, .serverError, .unexpectedStatus, .invalidResponse, .timeout, .transport, .tokenService,
+            .overloaded:
+            true
         }
     }
 
@@ -44,7 +49,7 @@ public enum AlvariaError: Error, Sendable, Equatable {
         case .badRequest(let body): "400 bad request" + Self.detail(body)
         case .unauthorized: "401 unauthorized"
         case .dialogNotFound(let body): "404 dialog not found" + Self.detail(body)
-        case .notAcceptable: "406 not acceptable"
+        case .notAcceptable(let body): "406 not acceptable" + Self.detail(body)
         case .serverError(let status, let body): "\(status) server error" + Self.detail(body)
         case .unexpectedStatus(let status): "unexpected status \(status)"
         case .invalidResponse(let reason): "invalid response: \(reason)"
@@ -73,13 +78,6 @@ public enum TokenServiceError: Error, Sendable, Equatable {
     case invalidResponse(reason: String)
     case timeout
     case transport(reason: String)
-
-    public var isRetryable: Bool {
-        switch self {
-        case .rejected, .invalidResponse: false
-        case .serverError, .timeout, .transport: true
-        }
-    }
 
     public var reason: String {
         switch self {

@@ -12,7 +12,7 @@ import NIOCore
 ///   cached token, so a slow token service never delays a page.
 /// - Concurrent callers without a usable token share one request (single flight).
 /// - If refreshing fails, the cached token is used until it truly expires, and background
-///   refreshes back off exponentially (1 s doubling to 60 s, with jitter).
+///   refreshes back off exponentially (``RetryPolicy``: 1 s doubling to 60 s, with jitter).
 /// - A missing `expires_in` counts as 5 minutes.
 /// - Each token request is counted in ``UpstreamMetrics`` (`alvaria_requests_total{endpoint="token"}`
 ///   and `alvaria_token_refreshes_total{result}`).
@@ -59,7 +59,7 @@ public actor TokenProvider: AccessTokenSource {
         credentials: Credentials,
         timeout: Duration,
         logger: Logger,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.httpClient = httpClient
@@ -93,12 +93,6 @@ public actor TokenProvider: AccessTokenSource {
         if cached?.value == value { cached = nil }
     }
 
-    /// True while a token is cached and unexpired (for readiness).
-    public var hasValidToken: Bool {
-        guard let cached else { return false }
-        return now() < cached.expiresAt
-    }
-
     /// The token of the refresh in flight (tests observe background refreshes with it).
     func waitForRefresh() async throws -> String {
         guard let refreshing else { throw AlvariaError.invalidResponse(reason: "no refresh in flight") }
@@ -124,7 +118,7 @@ public actor TokenProvider: AccessTokenSource {
             } catch {
                 metrics.recordRefresh(succeeded: false)
                 consecutiveFailures += 1
-                let backoff = Self.backoff(afterFailures: consecutiveFailures)
+                let backoff = Self.backoff.delay(afterAttempts: consecutiveFailures)
                 nextBackgroundAttempt = now() + backoff
                 logger.warning(
                     "Access token request failed",
@@ -148,14 +142,12 @@ public actor TokenProvider: AccessTokenSource {
         return Token(value: response.accessToken, expiresAt: obtainedAt + lifetime, refreshAt: obtainedAt + refreshAfter)
     }
 
-    /// 1 s, 2 s, 4 s … up to 60 s, each with up to 20 % jitter so instances don't line up.
-    static func backoff(afterFailures failures: Int) -> Duration {
-        let seconds = min(60.0, pow(2.0, Double(max(0, failures - 1))))
-        return .milliseconds(Int64(seconds * 1000 * Double.random(in: 0.8...1.0)))
-    }
+    /// The deliverer's backoff, with its own bounds: 1 s doubling to 60 s, full jitter so that
+    /// instances don't line up.
+    static let backoff = RetryPolicy(base: .seconds(1), cap: .seconds(60))
 
     private func requestToken() async throws(AlvariaError) -> AccessTokenResponse {
-        let tokenURL = await endpoints.resolved().tokenURL
+        let tokenURL = endpoints.tokenURL
         var request = HTTPClientRequest(url: tokenURL.absoluteString)
         request.method = .POST
         let basic = Data("\(credentials.clientId):\(credentials.clientSecret)".utf8).base64EncodedString()
@@ -166,7 +158,7 @@ public actor TokenProvider: AccessTokenSource {
             ("grant_type", "client_credentials"),
             ("scope", credentials.scope),
             ("realm", credentials.realm),
-        ].map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")
+        ].map { "\($0)=\(PercentEncoding.encode($1))" }.joined(separator: "&")
         request.body = .bytes(ByteBuffer(string: form))
 
         let (status, body) = try await UpstreamTracing.exchange(.token, method: .POST, url: tokenURL.absoluteString) {
@@ -203,14 +195,6 @@ public actor TokenProvider: AccessTokenSource {
         default:
             throw .tokenService(.invalidResponse(reason: "status \(status)"))
         }
-    }
-
-    /// application/x-www-form-urlencoded: everything but unreserved characters percent-encoded.
-    /// Every API call encodes its sessionId with this: the set is built once.
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    static func formEncode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
 }
 

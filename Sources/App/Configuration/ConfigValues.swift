@@ -45,17 +45,6 @@ struct ConfigValues {
         return value
     }
 
-    mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
-        guard let text = string(key) else { return defaultValue }
-        switch text.lowercased() {
-        case "true", "yes", "on", "1": return true
-        case "false", "no", "off", "0": return false
-        default:
-            problem(key, "\"\(text)\" is not valid; expected true or false")
-            return defaultValue
-        }
-    }
-
     /// `500ms`, `2s`, `5m`, `1h`, `7d`, or a bare number of seconds.
     mutating func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero) -> Duration {
         guard let text = string(key) else { return defaultValue }

@@ -1,3 +1,5 @@
+import Configuration
+
 /// Everything wrong with a configuration, found in one pass so an operator fixes it in one go.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public var problems: [ConfigProblem]
@@ -25,17 +27,11 @@ public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
         "configuration error: \(key) (\(environmentVariable)): \(message)"
     }
 
-    /// swift-configuration's environment mapping: `alvaria.clientSecret` ← `ALVARIA_CLIENT_SECRET`.
+    /// The environment variable swift-configuration reads for `key` (`alvaria.clientSecret` ←
+    /// `ALVARIA_CLIENT_SECRET`), asked of its own provider: its key encoder is not public, and a
+    /// copy of it could drift.
     public static func environmentName(for key: String) -> String {
-        key.split(separator: ".").map { component in
-            var result = ""
-            var previous: Character?
-            for character in component {
-                if let previous, previous.isLowercase, character.isUppercase { result.append("_") }
-                result.append(character)
-                previous = character
-            }
-            return result.uppercased()
-        }.joined(separator: "_")
+        let provider = EnvironmentVariablesProvider(environmentVariables: [:])
+        return (try? provider.value(forKey: AbsoluteConfigKey(ConfigKey(key)), type: .string).encodedKey) ?? key
     }
 }

@@ -59,39 +59,36 @@ extension Deliverer {
         return .delivered
     }
 
-    /// Only 400 and 404 are final: a 401 or a token-service problem is usually an operator's
-    /// to fix (credentials, API key) and must not cost a person's outcome, so it retries like a
-    /// 5xx until `delivery.maxAge`.
+    /// ``AlvariaError/isRetryable`` decides: a final answer fails the entry (a 404 also tells the
+    /// caller the dialog ended); anything else retries until `delivery.maxAge`.
     private func handle(_ error: AlvariaError, of entry: OutboxEntry, logger: Logger) async -> ImmediateResult {
         var logger = logger
         logger[metadataKey: "alvaria.error"] = "\(error.reason)"
-        switch error {
-        case .badRequest, .dialogNotFound:
+        guard error.isRetryable else {
             logger.warning("Outcome refused by Alvaria; not retrying")
             await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: error.reason, at: self.now()) }
             if case .dialogNotFound = error { return .failed(reason: error.reason, dialogEnded: true) }
             return .failed(reason: error.reason, dialogEnded: false)
-        default:
-            let current = now()
-            if current.timeIntervalSince(entry.createdAt) > settings.maxAge.inSeconds {
-                let reason = "gave up after \(Self.describe(settings.maxAge)): \(error.reason)"
-                logger.error("Outcome not delivered in time; giving up")
-                await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: reason, at: current) }
-                return .failed(reason: reason, dialogEnded: false)
-            }
-            let attempts = entry.attempts + 1
-            let delay = retryPolicy.delay(afterAttempts: attempts)
-            logger.warning("Outcome delivery failed; will retry", metadata: ["outbox.retryIn": "\(Self.describe(delay))"])
-            await record("retry", logger: logger) {
-                try await self.store.scheduleRetry(
-                    id: entry.id,
-                    attempts: attempts,
-                    nextAttemptAt: current.addingTimeInterval(delay.inSeconds),
-                    lastError: error.reason
-                )
-            }
-            return .pending
         }
+        let current = now()
+        if current.timeIntervalSince(entry.createdAt) > settings.maxAge.inSeconds {
+            let reason = "gave up after \(Self.describe(settings.maxAge)): \(error.reason)"
+            logger.error("Outcome not delivered in time; giving up")
+            await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: reason, at: current) }
+            return .failed(reason: reason, dialogEnded: false)
+        }
+        let attempts = entry.attempts + 1
+        let delay = retryPolicy.delay(afterAttempts: attempts)
+        logger.warning("Outcome delivery failed; will retry", metadata: ["outbox.retryIn": "\(Self.describe(delay))"])
+        await record("retry", logger: logger) {
+            try await self.store.scheduleRetry(
+                id: entry.id,
+                attempts: attempts,
+                nextAttemptAt: current.addingTimeInterval(delay.inSeconds),
+                lastError: error.reason
+            )
+        }
+        return .pending
     }
 
     /// Writes an attempt's result; a store failure is logged, not thrown: the claim then expires

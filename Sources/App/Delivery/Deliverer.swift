@@ -16,7 +16,8 @@ public import ServiceLifecycle
 /// the loop, never post the same outcome at once. Delivery is still at least once: a crash
 /// between Alvaria's 204 and `markDelivered` posts the outcome again once the claim expires.
 ///
-/// Metrics (``DeliveryMetrics``) go to the factory it is given, `MetricsSystem.factory` by default.
+/// Metrics (``DeliveryMetrics``) go to the factory it is given: the app's own registry, never
+/// the process-wide `MetricsSystem`.
 public final class Deliverer: Service, Sendable {
     /// What the submit path tells the person.
     public enum ImmediateResult: Sendable, Equatable {
@@ -61,7 +62,7 @@ public final class Deliverer: Service, Sendable {
         logger: Logger,
         pollInterval: Duration = .seconds(1),
         now: @escaping @Sendable () -> Date = { Date() },
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory
     ) {
         self.init(
             store: store,
@@ -84,7 +85,7 @@ public final class Deliverer: Service, Sendable {
         pollInterval: Duration,
         now: @escaping @Sendable () -> Date,
         retryPolicy: RetryPolicy,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory
     ) {
         self.store = store
         self.poster = poster

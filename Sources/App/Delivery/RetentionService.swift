@@ -21,18 +21,18 @@ public struct RetentionService: Service {
     let erased: Counter
 
     /// - Parameters:
-    ///   - settings: `retainDeliveredValues` and `retentionInterval` (tests shorten the interval there).
+    ///   - settings: `retention.*` (tests shorten the interval there).
     ///   - now: the clock a pass measures the retention against.
     public init(
         store: any OutboxStore,
-        settings: DeliverySettings,
+        settings: RetentionSettings,
         logger: Logger,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.retainValues = settings.retainDeliveredValues
-        self.interval = settings.retentionInterval
+        self.retainValues = settings.deliveredValues
+        self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
         self.logger = logger

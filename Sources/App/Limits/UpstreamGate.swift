@@ -19,12 +19,10 @@ final class UpstreamGate: Sendable {
         var abandoned: Set<UInt64> = []
     }
 
-    /// The most calls at once.
-    let limit: Int
     private let state: Mutex<State>
 
+    /// - Parameter limit: the most calls at once.
     init(limit: Int) {
-        self.limit = max(1, limit)
         state = Mutex(State(available: max(1, limit)))
     }
 

@@ -14,30 +14,17 @@ struct AppURLs: Sendable {
     func brandStylesheet(_ name: String) -> String { "\(basePath)/brand/\(name.isEmpty ? "app" : name).css" }
 
     /// `GET {basePath}/s/{sessionId}`: the short link for SMS.
-    func short(sessionId: String) -> String { "\(basePath)/s/\(Self.encode(sessionId))" }
+    func short(sessionId: String) -> String { "\(basePath)/s/\(PercentEncoding.encode(sessionId))" }
     var console: String { "\(basePath)/" }
     var consoleDialogs: String { "\(basePath)/console/dialogs" }
 
-    func root(sessionId: String) -> String {
-        "\(basePath)/?sessionId=\(Self.encode(sessionId))"
-    }
-
     func form(_ formId: String, sessionId: String, language: String? = nil) -> String {
-        "\(basePath)/f/\(Self.encode(formId))?sessionId=\(Self.encode(sessionId))" + (language.map { "&lang=\(Self.encode($0))" } ?? "")
+        "\(basePath)/f/\(PercentEncoding.encode(formId))?sessionId=\(PercentEncoding.encode(sessionId))"
+            + (language.map { "&lang=\(PercentEncoding.encode($0))" } ?? "")
     }
 
     func done(_ formId: String, sessionId: String, language: String, declined: Bool) -> String {
-        "\(basePath)/f/\(Self.encode(formId))/done?sessionId=\(Self.encode(sessionId))&lang=\(Self.encode(language))"
+        "\(basePath)/f/\(PercentEncoding.encode(formId))/done?sessionId=\(PercentEncoding.encode(sessionId))&lang=\(PercentEncoding.encode(language))"
             + (declined ? "&declined=1" : "")
     }
-
-    /// Session ids, form ids and language codes are already restricted to URL-safe characters;
-    /// this keeps it so should that ever change.
-    static func encode(_ component: String) -> String {
-        component.addingPercentEncoding(withAllowedCharacters: .urlUnreservedSet) ?? component
-    }
-}
-
-extension CharacterSet {
-    static let urlUnreservedSet = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
 }

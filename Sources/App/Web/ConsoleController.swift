@@ -1,12 +1,45 @@
-import AlvariaSimulator
+public import AlvariaModels
 import Forms
-import Foundation
+public import Foundation
 import Hummingbird
+
+/// The CX side as demo mode's console sees it: the dialogs started and the outcomes they
+/// received. The demo wiring adapts the built-in simulator to it, so this library never links
+/// the simulator.
+public protocol DemoDialogs: Sendable {
+    /// The most recent first.
+    func recentDialogs(limit: Int) -> [DemoDialog]
+    /// Starts a dialog with this context (JSON), as a CX script would.
+    func startDialog(content: String)
+}
+
+/// A dialog of demo mode, with the outcomes it received.
+public struct DemoDialog: Sendable {
+    public struct Outcome: Sendable {
+        public var receivedAt: Date
+        public var variables: [OutcomeVariable]
+
+        public init(receivedAt: Date, variables: [OutcomeVariable]) {
+            self.receivedAt = receivedAt
+            self.variables = variables
+        }
+    }
+
+    public var sessionId: String
+    public var ended: Bool
+    public var outcomes: [Outcome]
+
+    public init(sessionId: String, ended: Bool, outcomes: [Outcome]) {
+        self.sessionId = sessionId
+        self.ended = ended
+        self.outcomes = outcomes
+    }
+}
 
 /// Demo mode's console at `GET {basePath}/`: plays the CX script's part — start a dialog with some
 /// context, open its link, and see the outcome that arrived at the simulator.
 struct ConsoleController: Sendable {
-    let simulator: SimulatorState
+    let dialogs: any DemoDialogs
     let forms: FormCatalog
     let crossSite: CrossSiteCheck
     let presentation: Presentation
@@ -23,7 +56,7 @@ struct ConsoleController: Sendable {
             action: urls.consoleDialogs,
             refresh: urls.console,
             forms: forms.forms.map { ConsolePage.Form(id: $0.id, title: $0.title, sampleContext: Self.sampleContext(for: $0)) },
-            dialogs: simulator.dialogs().prefix(20).map { dialog in
+            dialogs: dialogs.recentDialogs(limit: 20).map { dialog in
                 ConsolePage.Dialog(
                     sessionId: dialog.sessionId,
                     link: urls.short(sessionId: dialog.sessionId),
@@ -41,7 +74,7 @@ struct ConsoleController: Sendable {
         let body = try await request.body.collect(upTo: 64 * 1024)
         guard let pairs = try? URLEncodedForm.decode(bytes: body.readableBytesView) else { return Response(status: .badRequest) }
         let content = FormValues(pairs).first("content") ?? ""
-        _ = simulator.createDialog(content: content)
+        dialogs.startDialog(content: content)
         return Response(status: .seeOther, headers: [.location: urls.console])
     }
 

@@ -1,6 +1,7 @@
 import AlvariaModels
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Testing
 
@@ -30,7 +31,8 @@ struct DelivererLifecycleTests {
                         poster: client,
                         settings: finalSettings,
                         logger: quietLogger,
-                        pollInterval: .milliseconds(20)
+                        pollInterval: .milliseconds(20),
+                        metricsFactory: NOOPMetricsHandler.instance
                     )
                     let group = ServiceGroup(configuration: .init(services: [deliverer], logger: quietLogger))
                     let running = Task { try await group.run() }

@@ -2,6 +2,7 @@ import AlvariaModels
 import Foundation
 import HTTPTypes
 import Logging
+import Metrics
 import Testing
 
 @testable import App
@@ -43,10 +44,18 @@ struct DeliveryHarness: Sendable {
                                 logger: logs.logger,
                                 pollInterval: .seconds(1),
                                 now: clock.function,
-                                retryPolicy: RetryPolicy(base: finalSettings.backoffBase, cap: finalSettings.backoffCap, fraction: { pinnedJitter })
+                                retryPolicy: RetryPolicy(base: finalSettings.backoffBase, cap: finalSettings.backoffCap, fraction: { pinnedJitter }),
+                                metricsFactory: NOOPMetricsHandler.instance
                             )
                         } else {
-                            Deliverer(store: store, poster: client, settings: finalSettings, logger: logs.logger, now: clock.function)
+                            Deliverer(
+                                store: store,
+                                poster: client,
+                                settings: finalSettings,
+                                logger: logs.logger,
+                                now: clock.function,
+                                metricsFactory: NOOPMetricsHandler.instance
+                            )
                         }
                     try await body(
                         DeliveryHarness(simulator: simulator, store: store, deliverer: deliverer, clock: clock, tokens: tokens, logs: logs)

@@ -1,6 +1,7 @@
 import AlvariaModels
 import Foundation
 import Logging
+import Metrics
 import MetricsTestKit
 import ServiceLifecycle
 import Testing
@@ -10,9 +11,9 @@ import Testing
 @Suite("The retention job")
 struct RetentionServiceTests {
     /// Default settings (7-day retention) with the interval given.
-    private func settings(interval: Duration = .seconds(3600)) async throws -> DeliverySettings {
-        var settings = try await AppConfig.load(environment: [:]).delivery
-        settings.retentionInterval = interval
+    private func settings(interval: Duration = .seconds(3600)) async throws -> RetentionSettings {
+        var settings = try await AppConfig.load(environment: [:]).retention
+        settings.interval = interval
         return settings
     }
 
@@ -74,6 +75,7 @@ struct RetentionServiceTests {
                 store: store,
                 settings: try await settings(interval: .milliseconds(20)),
                 logger: quietLogger,
+                metricsFactory: NOOPMetricsHandler.instance,
                 now: clock.function
             )
             let first = try await deliveredLongAgo(store, "first-session", clock: clock)
@@ -96,7 +98,13 @@ struct RetentionServiceTests {
         try await withStore { store in
             let clock = TestDateClock()
             let logs = CapturedLogs()
-            let retention = RetentionService(store: store, settings: try await settings(), logger: logs.logger, now: clock.function)
+            let retention = RetentionService(
+                store: store,
+                settings: try await settings(),
+                logger: logs.logger,
+                metricsFactory: NOOPMetricsHandler.instance,
+                now: clock.function
+            )
             let group = ServiceGroup(configuration: .init(services: [retention], logger: quietLogger))
             let running = Task { try await group.run() }
             // The first pass is done (and the hour-long wait begun) once it has logged.
@@ -110,8 +118,8 @@ struct RetentionServiceTests {
 
     @Test("reads retention.interval: an hour by default, any duration, and a clear error when malformed")
     func intervalSetting() async throws {
-        #expect(try await AppConfig.load(environment: [:]).delivery.retentionInterval == .seconds(3600))
-        #expect(try await AppConfig.load(environment: ["RETENTION_INTERVAL": "15m"]).delivery.retentionInterval == .seconds(900))
+        #expect(try await AppConfig.load(environment: [:]).retention.interval == .seconds(3600))
+        #expect(try await AppConfig.load(environment: ["RETENTION_INTERVAL": "15m"]).retention.interval == .seconds(900))
         let error = await #expect(throws: ConfigurationError.self) {
             try await AppConfig.load(environment: ["RETENTION_INTERVAL": "soon"])
         }

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Metrics
 import NIOCore
 import Synchronization
 import Testing
@@ -111,6 +112,7 @@ func withAlvariaClient<Value: Sendable>(
         credentials: .init(clientId: "demo", clientSecret: clientSecret, scope: "customerexperienceapi.disposableapp", realm: "demo"),
         timeout: requestTimeout,
         logger: quietLogger,
+        metricsFactory: NOOPMetricsHandler.instance,
         now: now
     )
     let client = AlvariaClient(
@@ -120,6 +122,7 @@ func withAlvariaClient<Value: Sendable>(
         orgId: "demo",
         apiKey: "demo-key",
         requestTimeout: requestTimeout,
+        metricsFactory: NOOPMetricsHandler.instance,
         // These tests are about the calls, not the cap (UpstreamLimitTests): never refuse one for
         // waiting, however slow the machine.
         queueTimeout: .seconds(120)

@@ -113,7 +113,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let registry = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
         let dependencies = AppDependencies(
-            forms: try FormCatalog.load(directory: config.formsDirectory),
+            forms: try FormCatalog.load(directory: config.forms.directory),
             messages: try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage),
             store: store,
             contexts: contexts,
@@ -121,7 +121,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             tokens: poster,
             metrics: registry,
             metricsFactory: metricsFactory,
-            simulator: nil
+            demoDialogs: nil
         )
         let router = buildRouter(config: config, dependencies: dependencies, logger: quietLogger)
         return try await Application(router: router, logger: quietLogger).test(.router) { client in

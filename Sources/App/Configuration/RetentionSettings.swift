@@ -1,0 +1,12 @@
+/// `retention.*`: how long delivered outcomes keep their values, and how often that is enforced.
+public struct RetentionSettings: Sendable {
+    /// Delivered outcomes keep their metadata, but their values are erased after this long.
+    public var deliveredValues: Duration
+    /// How often the retention job looks for delivered outcomes whose values are due for erasure.
+    public var interval: Duration
+
+    init(_ values: inout ConfigValues) {
+        deliveredValues = values.duration("retention.deliveredValues", default: .seconds(7 * 86400), minimum: .zero)
+        interval = values.duration("retention.interval", default: .seconds(3600), minimum: .seconds(1))
+    }
+}
