@@ -128,10 +128,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Drives a simulator on loopback over HTTP: shared by the simulator's tests and the app's.
+        .target(
+            name: "AlvariaSimulatorTesting",
+            dependencies: [
+                "AlvariaSimulator",
+                "AlvariaModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/AlvariaSimulatorTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AlvariaSimulatorTests",
             dependencies: [
                 "AlvariaSimulator",
+                "AlvariaSimulatorTesting",
                 "AlvariaModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -144,6 +160,7 @@ let package = Package(
             dependencies: [
                 "App",
                 "AlvariaSimulator",
+                "AlvariaSimulatorTesting",
                 "Demo",
                 "AlvariaModels",
                 .product(name: "Mustache", package: "swift-mustache"),

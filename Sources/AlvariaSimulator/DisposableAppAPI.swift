@@ -58,7 +58,16 @@ struct DisposableAppAPI: Sendable {
             return Response(status: .unauthorized)
         }
         guard Self.acceptsJSONOrXML(request.headers[.accept]) else {
-            return Response(status: .notAcceptable)
+            // The reference documents an ErrorResponse for 406 as for 400 and 404: in JSON, the
+            // one representation a client that accepts neither can still be sent.
+            return JSONResponse.make(
+                ErrorResponse(
+                    code: 406,
+                    message: "Not acceptable.",
+                    errors: [.init(scope: "Accept", reason: "notAcceptable", message: "Only application/json or application/xml can be produced.")]
+                ),
+                status: .notAcceptable
+            )
         }
         guard context.parameters.get("orgId") == configuration.orgId else {
             return JSONResponse.make(

@@ -35,7 +35,9 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: EventLoopExecutorMiddleware())
     if config.tracing != nil {
-        // Outermost, so the server span covers everything; named by route pattern, sessionId redacted.
+        // Outermost, so the server span covers everything; named by route pattern, sessionId
+        // redacted; joining an incoming trace only when a trusted proxy sent it.
+        router.add(middleware: TraceContextFromTrustedProxiesOnly(trustedProxies: config.http.trustedProxies))
         router.add(middleware: serverTracingMiddleware())
     }
     router.add(middleware: HTTPMetricsMiddleware(factory: dependencies.metricsFactory))

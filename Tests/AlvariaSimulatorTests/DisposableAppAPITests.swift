@@ -1,5 +1,6 @@
 import AlvariaModels
 import AlvariaSimulator
+import AlvariaSimulatorTesting
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -62,7 +63,7 @@ struct DisposableAppAPITests {
     }
 
     @Test(
-        "answers 406 unless JSON or XML is acceptable",
+        "answers 406 with an ErrorResponse unless JSON or XML is acceptable",
         arguments: [("text/html", true), ("application/json", false), ("application/xml", false), ("*/*", false)]
     )
     func notAcceptable(accept: String, refused: Bool) async throws {
@@ -75,6 +76,11 @@ struct DisposableAppAPITests {
                 headers: client.apiHeaders(token: token, accept: accept)
             ) { response in
                 #expect((response.status == .notAcceptable) == refused)
+                if refused {
+                    let body = try errorResponse(response)
+                    #expect(body.code == 406)
+                    #expect(body.errors?.first?.reason == "notAcceptable")
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import AlvariaModels
 import AlvariaSimulator
+import AlvariaSimulatorTesting
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -45,15 +45,26 @@ struct AlvariaClientTests {
         }
     }
 
-    @Test("percent-encodes the sessionId in the query")
-    func encodesSessionId() async throws {
+    @Test("a sessionId with every punctuation mark it may hold travels verbatim, and reaches its dialog")
+    func sessionIdInTheQuery() async throws {
         try await LiveSimulator.run { simulator in
             let sessionId = try await simulator.createDialog("colons", sessionId: "a:b.c_d-e")
             try await withAlvariaClient(simulator) { client, _ in
+                #expect(
+                    client.url(.context, sessionId: sessionId)
+                        == "\(simulator.origin)/via/v2/organizations/demo/customerexperience/disposableApp/context?sessionId=a:b.c_d-e"
+                )
                 let context = try await client.context(for: sessionId, logger: quietLogger)
                 #expect(context.content == "colons")
             }
         }
+    }
+
+    @Test("the one percent-encoding keeps unreserved characters and ':', and encodes everything else")
+    func percentEncoding() {
+        #expect(PercentEncoding.encode("Az09-._~:") == "Az09-._~:")
+        #expect(PercentEncoding.encode("a b&c=d/e?f#g+h%") == "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25")
+        #expect(PercentEncoding.encode("é") == "%C3%A9")
     }
 
     @Test("asks for a token once for many calls")
@@ -159,6 +170,10 @@ struct AlvariaClientTests {
     @Test("maps 406 and other statuses from their codes")
     func statusMapping() throws {
         #expect(throws: AlvariaError.notAcceptable(nil)) { try AlvariaClient.check(status: 406, data: Data()) }
+        let refusal = ErrorResponse(code: 406, message: "Not acceptable.")
+        #expect(throws: AlvariaError.notAcceptable(refusal)) {
+            try AlvariaClient.check(status: 406, data: try JSONEncoder().encode(refusal))
+        }
         #expect(throws: AlvariaError.unauthorized) { try AlvariaClient.check(status: 401, data: Data()) }
         #expect(throws: AlvariaError.unexpectedStatus(302)) { try AlvariaClient.check(status: 302, data: Data()) }
         #expect(throws: AlvariaError.serverError(status: 503, nil)) { try AlvariaClient.check(status: 503, data: Data("oops".utf8)) }

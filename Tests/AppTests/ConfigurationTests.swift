@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import App
@@ -193,6 +194,29 @@ struct ConfigurationTests {
         #expect(ConfigProblem.environmentName(for: "alvaria.clientSecret") == "ALVARIA_CLIENT_SECRET")
         #expect(ConfigProblem.environmentName(for: "http.publicURL") == "HTTP_PUBLIC_URL")
         #expect(ConfigProblem.environmentName(for: "alvaria.apiBaseURL") == "ALVARIA_API_BASE_URL")
+    }
+
+    @Test("the environment variable a problem names is the one that sets the key")
+    func namedVariableSetsTheKey() async throws {
+        let name = { (key: String) in ConfigProblem.environmentName(for: key) }
+        let config = try await AppConfig.load(environment: [
+            name("limits.pageLoadsPerMinute"): "7",
+            name("http.maxBodySize"): "2048",
+            name("retention.deliveredValues"): "2d",
+            name("security.frameAncestors"): "'self'",
+        ])
+        #expect(config.limits.pageLoadsPerMinute == 7)
+        #expect(config.http.maxBodySize == 2048)
+        #expect(config.retention.deliveredValues == .seconds(2 * 86400))
+        #expect(config.security.frameAncestors == "'self'")
+    }
+
+    @Test("a timeout too long for the event loop's clock is clamped, not a crash at start-up")
+    func hugeTimeout() async throws {
+        try await TestApp.run(overrides: ["HTTP_IDLE_TIMEOUT": "1000000000000s", "HTTP_BODY_TIMEOUT": "1000000000000s"]) { app in
+            let health = try await app.get("/healthz")
+            #expect(health.status == .ok)
+        }
     }
 
     @Test("reads the pool settings from database.url, database.poolSize and database.connectTimeout, never printing the password")

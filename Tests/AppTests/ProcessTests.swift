@@ -38,6 +38,41 @@ struct ProcessTests {
         #expect(!app.log.contains("Serving"))
     }
 
+    @Test("a public folder that does not exist stops start-up naming http.publicDirectory, instead of serving unstyled pages")
+    func missingPublicFolder() async throws {
+        let directory = try temporaryDirectory()
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("config"), to: directory.appendingPathComponent("config"))
+        // Started from a folder without Public/, as from the wrong working directory.
+        let app = try SpawnedApp.launch(environment: ["HTTP_PORT": "0"], directory: directory)
+        #expect(try await app.waitForExit() == 78)
+        #expect(
+            app.log.contains(
+                "start-up error: configuration error: http.publicDirectory (HTTP_PUBLIC_DIRECTORY): \(directory.standardizedFileURL.path)/Public is not a folder"
+            ),
+            "\(app.log)"
+        )
+        #expect(!app.log.contains("Serving"))
+    }
+
+    @Test("demo mode whose simulator port is taken stops start-up naming simulator.port, instead of hanging every page")
+    func simulatorPortTaken() async throws {
+        try await LiveSimulator.run { occupied in
+            let directory = try temporaryDirectory()
+            for folder in ["config", "Public"] {
+                try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(folder), to: directory.appendingPathComponent(folder))
+            }
+            let app = try SpawnedApp.launch(environment: ["HTTP_PORT": "0", "SIMULATOR_PORT": "\(occupied.port)"], directory: directory)
+            #expect(try await app.waitForExit() == 78)
+            #expect(
+                app.log.contains(
+                    "start-up error: configuration error: simulator.port (SIMULATOR_PORT): the built-in simulator cannot listen on 127.0.0.1:\(occupied.port)"
+                ),
+                "\(app.log)"
+            )
+            #expect(!app.log.contains("Serving"))
+        }
+    }
+
     @Test("the committed demo walks console → link → form → submit → outcome visible, with no configuration")
     func committedDemo() async throws {
         let directory = try temporaryDirectory()

@@ -30,13 +30,25 @@ def test_a_person_completes_the_consent_form_and_the_outcome_arrives(browser, ap
 def test_the_browser_validation_and_server_errors_agree(browser, app_url):
     link, _ = start_dialog(browser, app_url, {"form": "consent-capture"})
     browser.get(link)
-    # Bypass the browser's own checks to see the server's answer, as an old browser would.
+    # With its own checks on, the browser stops the empty form before anything is sent.
+    browser.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
+    assert not browser.find_elements(By.ID, "error-summary")
+    in_browser = browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('form :invalid')]"
+        ".filter(field => field.id).map(field => [field.id, field.validationMessage]))")
+    assert in_browser, "the browser found nothing wrong with an empty form"
+
+    # Without them, as an old browser would, the form reaches the server, which flags the same
+    # fields with the same words.
     browser.execute_script("document.querySelector('form').noValidate = true")
     browser.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
     summary = WebDriverWait(browser, 10).until(conditions.presence_of_element_located((By.ID, "error-summary")))
     assert "There is a problem" in summary.text
     assert browser.switch_to.active_element.get_attribute("id") == "error-summary"
-    assert browser.find_element(By.ID, "field-fullName").get_attribute("aria-invalid") == "true"
+    on_server = {field.get_attribute("id") for field in browser.find_elements(By.CSS_SELECTOR, "[aria-invalid='true']")}
+    assert on_server == set(in_browser)
+    for field_id, message in in_browser.items():
+        assert message in browser.find_element(By.ID, f"{field_id}-error").text
     save_screenshot(browser, "consent-errors")
 
 

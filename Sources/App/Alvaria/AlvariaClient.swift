@@ -85,10 +85,7 @@ public struct AlvariaClient: Sendable {
         body: Data?,
         logger: Logger
     ) async throws(AlvariaError) -> Data {
-        let base = endpoints.apiBaseURL.absoluteString
-        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        let url =
-            "\(trimmed)/organizations/\(orgPath)/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(PercentEncoding.encode(sessionId.rawValue))"
+        let url = url(endpoint, sessionId: sessionId)
         guard await gate.acquire(timeout: queueTimeout) else { throw .overloaded }
         defer { gate.release() }
         let started = ContinuousClock.now
@@ -108,6 +105,14 @@ public struct AlvariaClient: Sendable {
             ]
         )
         return try Self.check(status: status, data: data)
+    }
+
+    /// `{apiBaseURL}/organizations/{orgId}/customerexperience/disposableApp/{endpoint}?sessionId=S`.
+    func url(_ endpoint: UpstreamMetrics.Endpoint, sessionId: SessionID) -> String {
+        let base = endpoints.apiBaseURL.absoluteString
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        return
+            "\(trimmed)/organizations/\(orgPath)/customerexperience/disposableApp/\(endpoint.rawValue)?sessionId=\(PercentEncoding.encode(sessionId.rawValue))"
     }
 
     private func send(

@@ -33,7 +33,7 @@ struct CrashAndShutdownTests {
                         }
                     }
                     // Kill it mid-burst: some submits confirmed, some in flight, some never sent.
-                    while confirmed.count < 15 { try await Task.sleep(for: .milliseconds(5)) }
+                    try await waitUntil(limit: .seconds(60)) { confirmed.count >= 15 }
                     try await first.kill9()
                     try await group.waitForAll()
                 }
@@ -88,7 +88,7 @@ struct CrashAndShutdownTests {
                             ).status
                         }
                     }
-                    while simulator.state.stats.outcomesInFlight < tokens.count { try await Task.sleep(for: .milliseconds(5)) }
+                    try await waitUntil(limit: .seconds(60)) { simulator.state.stats.outcomesInFlight >= tokens.count }
                     kill(app.process.processIdentifier, SIGTERM)
                     return try await group.reduce(into: []) { $0.append($1) }
                 }

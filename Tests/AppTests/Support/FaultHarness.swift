@@ -109,7 +109,15 @@ func runTool(_ executable: String, _ arguments: [String]) async throws -> (statu
     let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     guard spawned == 0 else { throw ToolFailed(reason: "posix_spawn \(executable): \(spawned)") }
     var status: Int32 = 0
-    while waitpid(pid, &status, WNOHANG) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+    let deadline = ContinuousClock.now + .seconds(120)
+    while waitpid(pid, &status, WNOHANG) == 0 {
+        guard ContinuousClock.now < deadline else {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+            throw ToolFailed(reason: "\(executable) did not finish within 120 s")
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     // WIFEXITED ? WEXITSTATUS : failure, spelled out: the C macros are not imported.
     return (status & 0x7f == 0 ? (status >> 8) & 0xff : -1, output)

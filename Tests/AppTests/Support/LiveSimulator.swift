@@ -1,5 +1,6 @@
 import AlvariaModels
 import AlvariaSimulator
+import AlvariaSimulatorTesting
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -31,36 +32,18 @@ struct LiveSimulator: Sendable {
         _ configuration: SimulatorConfiguration = SimulatorConfiguration(port: 0),
         _ body: @Sendable (LiveSimulator) async throws -> Value
     ) async throws -> Value {
-        var configuration = configuration
-        configuration.port = 0
         let state = SimulatorState()
-        let app = buildSimulator(configuration: configuration, state: state, logger: quietLogger)
-        return try await app.test(.live) { client in
+        return try await withSimulator(configuration, state: state) { client in
             try await body(LiveSimulator(client: client, port: try #require(client.port), state: state))
         }
     }
 
     func createDialog(_ content: String, sessionId: String? = nil) async throws -> SessionID {
-        var json: [String: String] = ["content": content]
-        json["sessionId"] = sessionId
-        let id = try await client.execute(
-            uri: "/simulator/dialogs",
-            method: .post,
-            headers: [.contentType: "application/json"],
-            body: ByteBuffer(bytes: try JSONEncoder().encode(json))
-        ) { response in
-            (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])?["sessionId"] ?? ""
-        }
-        return try #require(SessionID(id))
+        try #require(SessionID(try await client.createDialog(content: content, sessionId: sessionId)))
     }
 
     func setFaults(_ json: String) async throws {
-        try await client.execute(
-            uri: "/simulator/faults",
-            method: .post,
-            headers: [.contentType: "application/json"],
-            body: ByteBuffer(string: json)
-        ) { #expect($0.status == .ok) }
+        try await client.setFaults(json)
     }
 
     func outcomes(_ sessionId: SessionID) throws -> [[OutcomeVariable]] {

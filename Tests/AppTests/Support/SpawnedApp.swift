@@ -119,8 +119,10 @@ struct HTTPDriver: Sendable {
         }
     }
 
-    func get(_ path: String) async throws -> Page {
-        try await send(HTTPClientRequest(url: origin + path))
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Page {
+        var request = HTTPClientRequest(url: origin + path)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        return try await send(request)
     }
 
     func post(_ path: String, _ fields: [(String, String)]) async throws -> Page {

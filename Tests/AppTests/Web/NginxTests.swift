@@ -47,6 +47,16 @@ struct NginxTests {
                     [("fullName", String(repeating: "x", count: 100_000))]
                 )
                 #expect(oversized.status == 413, "nginx stops bodies over 64k")
+                // The operators' routes answer on the app's own port, not through the public name.
+                for path in ["/forms/metrics", "/forms/readyz"] {
+                    #expect(try await http.get(path).status == 404, "\(path) is public")
+                }
+            }
+            try await withHTTPDriver(port: appPort) { http in
+                for path in ["/forms/metrics", "/forms/readyz"] {
+                    let page = try await http.get(path)
+                    #expect(page.status == 200, "\(path) on the app's own port")
+                }
             }
             #expect(try await simulator.waitForOutcomes(sessionId).count == 1)
 

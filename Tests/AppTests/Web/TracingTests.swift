@@ -104,6 +104,45 @@ struct TracingTests {
         }
     }
 
+    @Test(
+        "an incoming traceparent is joined only from a trusted proxy",
+        arguments: [("127.0.0.0/8", true), ("10.0.0.0/8", false)]
+    )
+    func traceparentOnlyFromTrustedProxies(trustedProxies: String, joins: Bool) async throws {
+        try await LiveSimulator.run { simulator in
+            try await OTLPReceiver.run { receiver in
+                let directory = try temporaryDirectory()
+                let environment = TestApp.environment(
+                    simulator: simulator,
+                    databasePath: directory.appendingPathComponent("app.sqlite").path,
+                    overrides: [
+                        "TRACING_OTLP_ENDPOINT": receiver.origin,
+                        "TRACING_OTLP_PROTOCOL": "http/json",
+                        "OTEL_BSP_SCHEDULE_DELAY": "100",
+                        "HTTP_TRUSTED_PROXIES": trustedProxies,
+                    ]
+                )
+                let app = try SpawnedApp.launch(environment: environment, directory: directory)
+                let port = try await app.waitForPort()
+                let traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
+                let parentId = "00f067aa0ba902b7"
+                try await withHTTPDriver(port: port) { http in
+                    let response = try await http.get("/healthz", headers: [("traceparent", "00-\(traceId)-\(parentId)-01")])
+                    #expect(response.status == 200)
+                }
+                let spans = try await receiver.waitForSpans(timeout: .seconds(30)) { spans in
+                    spans.contains { $0.kind == .server && $0.name == "/healthz" }
+                }
+                let server = try #require(spans.first { $0.kind == .server && $0.name == "/healthz" })
+                // OTLP JSON as swift-otel writes it: ids in base64.
+                let hex = { (base64: String) in Data(base64Encoded: base64).map { $0.map { String(format: "%02x", $0) }.joined() } ?? base64 }
+                #expect((hex(server.traceId) == traceId) == joins, "\(server)")
+                #expect((hex(server.parentSpanId) == parentId) == joins, "\(server)")
+                #expect(try await app.terminate() == 0)
+            }
+        }
+    }
+
     @Test("with the default protocol (protobuf), spans still queued at SIGTERM are flushed before the exit")
     func flushAtGracefulShutdown() async throws {
         try await LiveSimulator.run { simulator in

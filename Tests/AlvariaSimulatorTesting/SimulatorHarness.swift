@@ -1,29 +1,33 @@
-import AlvariaModels
-import AlvariaSimulator
+public import AlvariaModels
+public import AlvariaSimulator
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
+public import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// Runs the simulator on a real loopback port and talks to it over HTTP, as Alvaria's clients would.
-func withSimulator<Value: Sendable>(
+/// Runs the simulator on a real loopback port and talks to it over HTTP, as Alvaria's clients
+/// would: shared by the simulator's own tests and the app's.
+public func withSimulator<Value: Sendable>(
     _ configuration: SimulatorConfiguration = SimulatorConfiguration(port: 0),
+    state: SimulatorState = SimulatorState(),
     _ body: @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
     var configuration = configuration
     configuration.port = 0
-    let app = buildSimulator(configuration: configuration, logger: Logger(label: "simulator-test"))
+    var logger = Logger(label: "simulator-test")
+    logger.logLevel = .critical
+    let app = buildSimulator(configuration: configuration, state: state, logger: logger)
     return try await app.test(.live, body)
 }
 
-let demoBasic = "Basic " + Data("demo:demo-secret".utf8).base64EncodedString()
-let apiPath = "/via/v2/organizations/demo/customerexperience/disposableApp"
+public let demoBasic = "Basic " + Data("demo:demo-secret".utf8).base64EncodedString()
+public let apiPath = "/via/v2/organizations/demo/customerexperience/disposableApp"
 
 extension TestClientProtocol {
     /// A token from the simulator's token service, with the demo credentials.
-    func token(scope: String = "customerexperienceapi.disposableapp") async throws -> String {
+    public func token(scope: String = "customerexperienceapi.disposableapp") async throws -> String {
         try await execute(
             uri: "/tokenservice/oauth2/access_token",
             method: .post,
@@ -35,7 +39,7 @@ extension TestClientProtocol {
     }
 
     /// Starts a dialog through the control API; returns its sessionId.
-    func createDialog(content: String, sessionId: String? = nil) async throws -> String {
+    public func createDialog(content: String, sessionId: String? = nil) async throws -> String {
         var json: [String: String] = ["content": content]
         json["sessionId"] = sessionId
         return try await execute(
@@ -50,7 +54,8 @@ extension TestClientProtocol {
         }
     }
 
-    func setFaults(_ json: String) async throws {
+    /// Injects faults through the control API (`{"failNextOutcome": 2}`, `{"latencyMs": 300}`…).
+    public func setFaults(_ json: String) async throws {
         try await execute(
             uri: "/simulator/faults",
             method: .post,
@@ -61,7 +66,7 @@ extension TestClientProtocol {
         }
     }
 
-    func apiHeaders(token: String, accept: String = "application/json") -> HTTPFields {
+    public func apiHeaders(token: String, accept: String = "application/json") -> HTTPFields {
         var headers: HTTPFields = [.authorization: "Bearer \(token)", .accept: accept]
         headers[HTTPField.Name("x-api-key")!] = "demo-key"
         return headers
@@ -69,6 +74,6 @@ extension TestClientProtocol {
 }
 
 /// Alvaria's `ErrorResponse`, decoded from a test response.
-func errorResponse(_ response: TestResponse) throws -> ErrorResponse {
+public func errorResponse(_ response: TestResponse) throws -> ErrorResponse {
     try JSONDecoder().decode(ErrorResponse.self, from: Data(buffer: response.body))
 }
