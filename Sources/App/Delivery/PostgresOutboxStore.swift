@@ -12,13 +12,10 @@ public import PostgresNIO
 /// mid-delivery leaves its claim to expire. Times are BIGINT milliseconds since 1970, as in SQLite,
 /// so both stores compare and round exactly alike.
 public struct PostgresOutboxStore: OutboxStore {
+    /// Its SQL runs on this: the pool, the query timeout and the schema.
+    let database: PostgresDatabase
     /// The pool; a `Service` that must run in the application's ServiceGroup.
-    public let client: PostgresClient
-    let logger: Logger
-    /// The longest any call may take, waiting for a connection included: with the server down,
-    /// the pool would otherwise hold a request until it comes back, and people would wait for a
-    /// page instead of getting "temporarily unavailable".
-    let timeout: Duration
+    public var client: PostgresClient { database.client }
 
     /// Columns in the order ``entry(from:)`` decodes them.
     static let columns =
@@ -27,10 +24,13 @@ public struct PostgresOutboxStore: OutboxStore {
         delivered_at, last_error
         """
 
+    init(database: PostgresDatabase) {
+        self.database = database
+    }
+
+    /// `timeout` is the longest any call may take, a wait for a connection included.
     public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5)) {
-        self.client = client
-        self.logger = logger
-        self.timeout = timeout
+        self.init(database: PostgresDatabase(client: client, logger: logger, timeout: timeout))
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
@@ -38,7 +38,7 @@ public struct PostgresOutboxStore: OutboxStore {
         let created = StoredTime.millis(outcome.createdAt)
         let claim = StoredTime.millis(claimedUntil)
         // The unique constraint decides, inside one statement: concurrent submits cannot both pass.
-        let found = try await rows(
+        let found = try await database.rows(
             """
             INSERT INTO outbox (
                 session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
@@ -54,7 +54,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func isConsumed(sessionId: String) async throws -> Bool {
-        let found = try await rows("SELECT EXISTS (SELECT 1 FROM outbox WHERE session_id = \(sessionId))")
+        let found = try await database.rows("SELECT EXISTS (SELECT 1 FROM outbox WHERE session_id = \(sessionId))")
         return try found.first?.decode(Bool.self) ?? false
     }
 
@@ -62,7 +62,7 @@ public struct PostgresOutboxStore: OutboxStore {
         let now = StoredTime.millis(now)
         // SKIP LOCKED: a concurrent claimer on another instance passes over the rows this one
         // is taking instead of waiting for them, and the lease keeps them ours after the commit.
-        let found = try await rows(
+        let found = try await database.rows(
             """
             UPDATE outbox SET claimed_until = \(StoredTime.millis(claimUntil))
             WHERE id IN (
@@ -78,7 +78,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func markDelivered(id: Int64, at: Date) async throws {
-        try await rows(
+        try await database.rows(
             """
             UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = \(StoredTime.millis(at)),
                 next_attempt_at = NULL, claimed_until = NULL, sensitive_values = NULL
@@ -88,7 +88,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func markFailed(id: Int64, reason: String, at: Date) async throws {
-        try await rows(
+        try await database.rows(
             """
             UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = \(reason), failed_at = \(StoredTime.millis(at)),
                 next_attempt_at = NULL, claimed_until = NULL
@@ -98,7 +98,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func scheduleRetry(id: Int64, attempts: Int, nextAttemptAt: Date, lastError: String) async throws {
-        try await rows(
+        try await database.rows(
             """
             UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(StoredTime.millis(nextAttemptAt)), last_error = \(lastError),
                 claimed_until = NULL
@@ -108,22 +108,24 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func entry(id: Int64) async throws -> OutboxEntry? {
-        try Self.entries(await rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE id = \(id)")).first
+        try Self.entries(await database.rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE id = \(id)")).first
     }
 
     public func entries(state: OutboxState?, limit: Int) async throws -> [OutboxEntry] {
         let found =
             if let state {
-                try await rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)")
+                try await database.rows(
+                    "SELECT \(unescaped: Self.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)"
+                )
             } else {
-                try await rows("SELECT \(unescaped: Self.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
+                try await database.rows("SELECT \(unescaped: Self.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
             }
         return try Self.entries(found)
     }
 
     public func counts() async throws -> [OutboxState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0, 0) })
-        for row in try await rows("SELECT state, COUNT(*) FROM outbox GROUP BY state") {
+        for row in try await database.rows("SELECT state, COUNT(*) FROM outbox GROUP BY state") {
             let (state, count) = try row.decode((String, Int64).self)
             if let state = OutboxState(rawValue: state) { counts[state] = Int(count) }
         }
@@ -131,7 +133,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func requeue(id: Int64, now: Date) async throws -> Bool {
-        let found = try await rows(
+        let found = try await database.rows(
             """
             UPDATE outbox SET state = 'queued', next_attempt_at = \(StoredTime.millis(now)), failed_at = NULL,
                 claimed_until = CASE WHEN claimed_until >= \(StoredTime.millis(now)) THEN claimed_until END
@@ -143,14 +145,14 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func purgeDelivered(before: Date) async throws -> Int {
-        let found = try await rows(
+        let found = try await database.rows(
             "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) RETURNING id"
         )
         return found.count
     }
 
     public func eraseDeliveredValues(before: Date) async throws -> Int {
-        let found = try await rows(
+        let found = try await database.rows(
             """
             UPDATE outbox SET variables = NULL, sensitive_values = NULL
             WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) AND variables IS NOT NULL
@@ -162,7 +164,7 @@ public struct PostgresOutboxStore: OutboxStore {
 
     public func ping() async throws {
         // Touches the table, not just the connection: a dropped schema fails readiness too.
-        _ = try await rows("SELECT 1 FROM outbox LIMIT 1")
+        _ = try await database.rows("SELECT 1 FROM outbox LIMIT 1")
     }
 
     // MARK: Rows
@@ -171,21 +173,6 @@ public struct PostgresOutboxStore: OutboxStore {
 
     private static func entries(_ rows: [PostgresRow]) throws -> [OutboxEntry] {
         try rows.map { try entry(from: $0.decode(Columns.self)) }
-    }
-
-    /// Runs one statement and reads all its rows, within ``timeout``.
-    @discardableResult
-    private func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await withThrowingTaskGroup(of: [PostgresRow].self) { group in
-            group.addTask { try await client.query(query, logger: logger).collect() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw OutboxStoreError.unavailable(reason: "no answer from PostgreSQL within \(timeout)")
-            }
-            defer { group.cancelAll() }
-            guard let rows = try await group.next() else { throw CancellationError() }
-            return rows
-        }
     }
 
     private static func entry(from columns: Columns) throws -> OutboxEntry {

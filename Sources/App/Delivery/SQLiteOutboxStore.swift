@@ -4,23 +4,34 @@ import GRDB
 
 /// The outbox in an embedded SQLite file: the default store, for a single instance.
 ///
-/// A GRDB `DatabasePool` in WAL mode, so readiness checks and listings read while a submit
-/// writes. Every write goes through the pool's one writer connection, which is what makes
+/// Its SQL over an ``SQLiteDatabase``, which holds the pool and the schema. Every write goes
+/// through the pool's one writer connection, which is what makes
 /// ``claimDue(now:limit:claimUntil:)`` atomic; the UNIQUE `session_id` column is what makes
 /// a session one-shot. Times are INTEGER milliseconds since 1970 (see ``StoredTime``).
 public struct SQLiteOutboxStore: OutboxStore {
-    let pool: DatabasePool
+    let database: SQLiteDatabase
+    private var pool: DatabasePool { database.pool }
     /// The file, as configured; for messages.
-    public let path: String
+    public var path: String { database.path }
 
-    init(pool: DatabasePool, path: String) {
-        self.pool = pool
-        self.path = path
+    init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    /// Opens (or creates) the database file and brings its schema up to date; see
+    /// ``SQLiteDatabase/open(path:busyTimeout:)`` for what it reports when it cannot.
+    public static func open(path: String) throws(StartupError) -> SQLiteOutboxStore {
+        SQLiteOutboxStore(database: try SQLiteDatabase.open(path: path))
+    }
+
+    /// ``open(path:)`` with the lock wait as a parameter, so a test of a locked file is quick.
+    static func open(path: String, busyTimeout: TimeInterval) throws(StartupError) -> SQLiteOutboxStore {
+        SQLiteOutboxStore(database: try SQLiteDatabase.open(path: path, busyTimeout: busyTimeout))
     }
 
     /// Closes the connections; later calls fail. The pool also closes when the last copy goes.
     public func close() throws {
-        try pool.close()
+        try database.close()
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
@@ -119,15 +130,7 @@ public struct SQLiteOutboxStore: OutboxStore {
             )
             return hadSensitive
         }
-        if erasedSensitive { await checkpointErasures() }
-    }
-
-    /// Erased values must not live on in the write-ahead log, whose frames keep the pages as they
-    /// were: copy the log into the database (where `secure_delete` has zeroed them) and truncate it.
-    /// Best effort: a reader holding an old snapshot can keep frames for a moment, and the next
-    /// erasure or the retention job's checkpoint takes them.
-    private func checkpointErasures() async {
-        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        if erasedSensitive { await database.checkpointErasures() }
     }
 
     public func markFailed(id: Int64, reason: String, at: Date) async throws {
@@ -217,7 +220,7 @@ public struct SQLiteOutboxStore: OutboxStore {
             )
             return db.changesCount
         }
-        if erased > 0 { await checkpointErasures() }
+        if erased > 0 { await database.checkpointErasures() }
         return erased
     }
 

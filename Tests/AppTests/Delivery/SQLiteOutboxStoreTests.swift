@@ -76,13 +76,13 @@ struct SQLiteOutboxStoreTests {
             )
             .storedEntry()
             try await store.markFailed(id: entry.id, reason: "400 bad request", at: TestDateClock.start.addingTimeInterval(2))
-            let (json, created, failed, journal, migrations) = try await store.pool.read { db in
+            let (json, created, failed, journal, migrations) = try await store.database.pool.read { db in
                 (
                     try String.fetchOne(db, sql: "SELECT variables FROM outbox WHERE id = ?", arguments: [entry.id]),
                     try Int64.fetchOne(db, sql: "SELECT created_at FROM outbox WHERE id = ?", arguments: [entry.id]),
                     try Int64.fetchOne(db, sql: "SELECT failed_at FROM outbox WHERE id = ?", arguments: [entry.id]),
                     try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-                    try SQLiteOutboxStore.migrator.appliedIdentifiers(db)
+                    try SQLiteDatabase.migrator.appliedIdentifiers(db)
                 )
             }
             #expect(json == #"[{"id":"newStreet","value":"1 Main St"},{"id":"formStatus","value":"completed"}]"#)
@@ -160,7 +160,7 @@ struct SQLiteOutboxStoreTests {
         try await withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("app.sqlite").path
             let store = try SQLiteOutboxStore.open(path: path)
-            try await store.pool.write { db in
+            try await store.database.pool.write { db in
                 try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
             }
             try store.close()

@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
 
-extension PostgresOutboxStore {
+extension PostgresDatabase {
     /// The schema, one versioned migration at a time; applied migrations are never edited.
     static let migrations: [(version: String, sql: [PostgresQuery])] = [
         (
@@ -41,7 +41,7 @@ extension PostgresOutboxStore {
 
     /// Applies the migrations not yet applied, in one transaction under an advisory lock, so
     /// several instances starting together neither race nor apply one twice.
-    public func migrate() async throws {
+    func migrate() async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
             try await connection.query(
@@ -63,7 +63,7 @@ extension PostgresOutboxStore {
     }
 
     /// The versions applied, oldest first (for tests and operators).
-    public func appliedMigrations() async throws -> [String] {
+    func appliedMigrations() async throws -> [String] {
         var versions: [String] = []
         let rows = try await client.query("SELECT version FROM schema_migrations ORDER BY applied_at, version", logger: logger)
         for try await version in rows.decode(String.self) { versions.append(version) }

@@ -1,6 +1,6 @@
 import GRDB
 
-extension SQLiteOutboxStore {
+extension SQLiteDatabase {
     /// The schema, one versioned migration at a time; applied migrations are never edited.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
