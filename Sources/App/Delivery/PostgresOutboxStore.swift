@@ -17,13 +17,6 @@ public struct PostgresOutboxStore: OutboxStore {
     /// The pool; a `Service` that must run in the application's ServiceGroup.
     public var client: PostgresClient { database.client }
 
-    /// Columns in the order ``entry(from:)`` decodes them.
-    static let columns =
-        """
-        id, session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until,
-        delivered_at, last_error
-        """
-
     init(database: PostgresDatabase) {
         self.database = database
     }
@@ -46,7 +39,7 @@ public struct PostgresOutboxStore: OutboxStore {
                 \(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
                 \(created), \(created), \(claim))
             ON CONFLICT (session_id) DO NOTHING
-            RETURNING \(unescaped: Self.columns)
+            RETURNING \(unescaped: OutboxEntry.columns)
             """
         )
         guard let entry = try Self.entries(found).first else { return .alreadyConsumed }
@@ -71,10 +64,10 @@ public struct PostgresOutboxStore: OutboxStore {
                 ORDER BY next_attempt_at, id
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
-            RETURNING \(unescaped: Self.columns)
+            RETURNING \(unescaped: OutboxEntry.columns)
             """
         )
-        return try Self.entries(found).sorted { ($0.nextAttemptAt ?? $0.createdAt, $0.id) < ($1.nextAttemptAt ?? $1.createdAt, $1.id) }
+        return try Self.entries(found).sortedDueFirst()
     }
 
     public func markDelivered(id: Int64, at: Date) async throws {
@@ -108,17 +101,17 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func entry(id: Int64) async throws -> OutboxEntry? {
-        try Self.entries(await database.rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE id = \(id)")).first
+        try Self.entries(await database.rows("SELECT \(unescaped: OutboxEntry.columns) FROM outbox WHERE id = \(id)")).first
     }
 
     public func entries(state: OutboxState?, limit: Int) async throws -> [OutboxEntry] {
         let found =
             if let state {
                 try await database.rows(
-                    "SELECT \(unescaped: Self.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)"
+                    "SELECT \(unescaped: OutboxEntry.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)"
                 )
             } else {
-                try await database.rows("SELECT \(unescaped: Self.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
+                try await database.rows("SELECT \(unescaped: OutboxEntry.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
             }
         return try Self.entries(found)
     }
@@ -169,34 +162,7 @@ public struct PostgresOutboxStore: OutboxStore {
 
     // MARK: Rows
 
-    private typealias Columns = (Int64, String, String, String, String?, String?, String, Int32, Int64, Int64?, Int64?, Int64?, String?)
-
     private static func entries(_ rows: [PostgresRow]) throws -> [OutboxEntry] {
-        try rows.map { try entry(from: $0.decode(Columns.self)) }
-    }
-
-    private static func entry(from columns: Columns) throws -> OutboxEntry {
-        let (id, sessionId, formId, kindText, variablesJSON, sensitiveJSON, stateText, attempts, created, next, claimed, delivered, lastError) =
-            columns
-        guard let kind = OutcomeKind(rawValue: kindText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
-        }
-        guard let state = OutboxState(rawValue: stateText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
-        }
-        return OutboxEntry(
-            id: id,
-            sessionId: sessionId,
-            formId: formId,
-            kind: kind,
-            variables: try variablesJSON.map { try OutboxJSON.decode($0, sensitive: sensitiveJSON, id: id) },
-            state: state,
-            attempts: Int(attempts),
-            createdAt: StoredTime.date(created),
-            nextAttemptAt: next.map(StoredTime.date),
-            claimedUntil: claimed.map(StoredTime.date),
-            deliveredAt: delivered.map(StoredTime.date),
-            lastError: lastError
-        )
+        try rows.map { try OutboxEntry(row: $0.makeRandomAccess()) }
     }
 }

@@ -107,13 +107,12 @@ public struct SQLiteOutboxStore: OutboxStore {
                             AND (claimed_until IS NULL OR claimed_until < :now)
                         ORDER BY next_attempt_at, id
                         LIMIT :limit)
-                    RETURNING *
+                    RETURNING \(OutboxEntry.columns)
                     """,
                 arguments: ["claimUntil": StoredTime.millis(claimUntil), "now": StoredTime.millis(now), "limit": limit]
-            ).map(Self.entry(from:))
+            ).map(OutboxEntry.init(row:))
         }
-        // RETURNING promises no order.
-        return entries.sorted { ($0.nextAttemptAt ?? $0.createdAt, $0.id) < ($1.nextAttemptAt ?? $1.createdAt, $1.id) }
+        return entries.sortedDueFirst()
     }
 
     public func markDelivered(id: Int64, at: Date) async throws {
@@ -160,7 +159,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func entry(id: Int64) async throws -> OutboxEntry? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.entry(from:))
+            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE id = ?", arguments: [id]).map(OutboxEntry.init(row:))
         }
     }
 
@@ -168,11 +167,15 @@ public struct SQLiteOutboxStore: OutboxStore {
         try await pool.read { db in
             let rows =
                 if let state {
-                    try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?",
+                        arguments: [state.rawValue, limit]
+                    )
                 } else {
-                    try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit])
+                    try Row.fetchAll(db, sql: "SELECT \(OutboxEntry.columns) FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit])
                 }
-            return try rows.map(Self.entry(from:))
+            return try rows.map(OutboxEntry.init(row:))
         }
     }
 
@@ -227,35 +230,5 @@ public struct SQLiteOutboxStore: OutboxStore {
     public func ping() async throws {
         // Touches the outbox table, not just the connection: a replaced or emptied file fails here.
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") }
-    }
-
-    // MARK: Rows
-
-    static func entry(from row: Row) throws -> OutboxEntry {
-        let id = try row.decode(Int64.self, forColumn: "id")
-        let kindText = try row.decode(String.self, forColumn: "kind")
-        let stateText = try row.decode(String.self, forColumn: "state")
-        guard let kind = OutcomeKind(rawValue: kindText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
-        }
-        guard let state = OutboxState(rawValue: stateText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
-        }
-        let sensitive = try row.decode(String?.self, forColumn: "sensitive_values")
-        let variables = try row.decode(String?.self, forColumn: "variables").map { try OutboxJSON.decode($0, sensitive: sensitive, id: id) }
-        return OutboxEntry(
-            id: id,
-            sessionId: try row.decode(String.self, forColumn: "session_id"),
-            formId: try row.decode(String.self, forColumn: "form_id"),
-            kind: kind,
-            variables: variables,
-            state: state,
-            attempts: try row.decode(Int.self, forColumn: "attempts"),
-            createdAt: StoredTime.date(try row.decode(Int64.self, forColumn: "created_at")),
-            nextAttemptAt: try row.decode(Int64?.self, forColumn: "next_attempt_at").map(StoredTime.date),
-            claimedUntil: try row.decode(Int64?.self, forColumn: "claimed_until").map(StoredTime.date),
-            deliveredAt: try row.decode(Int64?.self, forColumn: "delivered_at").map(StoredTime.date),
-            lastError: try row.decode(String?.self, forColumn: "last_error")
-        )
     }
 }

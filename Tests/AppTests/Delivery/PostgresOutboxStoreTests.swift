@@ -39,6 +39,19 @@ struct PostgresOutboxStoreTests {
             }
         }
     }
+
+    @Test("a row that lacks a column is an unreadable entry, not a crash")
+    func missingColumn() async throws {
+        try await PostgresTestServer.withStores { makeStore in
+            let store = try await makeStore()
+            let entry = try await store.enqueue(newOutcome("s-1"), claimedUntil: TestDateClock.start).storedEntry()
+            // PostgresNIO traps on an unknown column name; the row reader checks first.
+            let rows = try await store.database.rows("SELECT id, session_id FROM outbox")
+            #expect(throws: OutboxStoreError.unreadableEntry(id: entry.id, reason: "column kind is missing or not text")) {
+                try OutboxEntry(row: try #require(rows.first).makeRandomAccess())
+            }
+        }
+    }
 }
 
 /// The operator commands on PostgreSQL, through the real binary: the same commands as on SQLite.
