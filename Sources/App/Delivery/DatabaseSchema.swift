@@ -84,5 +84,19 @@ enum DatabaseSchema {
             sqlite: ["ALTER TABLE outbox ADD COLUMN sensitive_values TEXT"],
             postgres: ["ALTER TABLE outbox ADD COLUMN sensitive_values TEXT"]
         ),
+        // The same indexes on both databases: SQLite's v1 left out the `id` PostgreSQL's name. Both
+        // serve ORDER BY next_attempt_at, id and ORDER BY id alike (SQLite appends the rowid to
+        // every index), but one schema is simpler to reason about, and the schema test holds them
+        // to it. PostgreSQL's are already so.
+        SchemaMigration(
+            version: "v3-same-indexes",
+            sqlite: [
+                "DROP INDEX outbox_due",
+                "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'queued'",
+                "DROP INDEX outbox_state",
+                "CREATE INDEX outbox_state ON outbox (state, id)",
+            ],
+            postgres: []
+        ),
     ]
 }

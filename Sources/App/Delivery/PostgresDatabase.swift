@@ -7,6 +7,9 @@ import PostgresNIO
 /// The plumbing every PostgreSQL store shares, so a store holds one of these and brings only its
 /// own SQL (see ``DatabaseSchema`` for adding a table): the connection pool, the logger and the
 /// timeout every statement runs within (``rows(_:)``), and the migrations (``migrate()``).
+/// PostgresNIO has a `PostgresDatabase` protocol of its own (its older interface): inside this
+/// module the name means this type, but a file importing both App and PostgresNIO (a test)
+/// says `App.PostgresDatabase`.
 struct PostgresDatabase: Sendable {
     /// The pool; a `Service` that must run in the application's ServiceGroup.
     let client: PostgresClient

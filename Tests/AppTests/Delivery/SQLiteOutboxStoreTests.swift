@@ -89,7 +89,36 @@ struct SQLiteOutboxStoreTests {
             #expect(created == 1_800_000_000_250)
             #expect(failed == 1_800_000_002_000, "kept for the retention purge of failed outcomes")
             #expect(journal == "wal")
-            #expect(Set(migrations) == ["v1-outbox", "v2-sensitive-values"])
+            #expect(Set(migrations) == ["v1-outbox", "v2-sensitive-values", "v3-same-indexes"])
+        }
+    }
+
+    @Test("upgrades a file an earlier version wrote, keeping its outcomes")
+    func upgradesEarlierFile() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            // The file as the version before v3-same-indexes left it, with an outcome in it.
+            let earlier = try DatabasePool(path: path)
+            try SQLiteDatabase.migrator.migrate(earlier, upTo: "v2-sensitive-values")
+            try await earlier.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at)
+                        VALUES ('s-1', 'address-update', 'submitted', '[{"id":"formStatus","value":"completed"}]', 'queued', 1, 1000, 2000)
+                        """
+                )
+            }
+            try earlier.close()
+
+            let store = try SQLiteOutboxStore.open(path: path)
+            let entry = try #require(try await store.entries(state: .queued, limit: 10).first)
+            #expect(entry.sessionId == "s-1")
+            #expect(entry.variables == [OutcomeVariable(id: "formStatus", value: "completed")])
+            let indexes = try #require(try await DatabaseSchemaTests.shape(of: store.database)["outbox"]?.indexes)
+            #expect(indexes["outbox_due"]?.columns == ["next_attempt_at", "id"])
+            #expect(indexes["outbox_state"]?.columns == ["state", "id"])
+            #expect(try await store.claimDue(now: StoredTime.date(2000), limit: 10, claimUntil: StoredTime.date(3000)).map(\.id) == [entry.id])
+            try store.close()
         }
     }
 
