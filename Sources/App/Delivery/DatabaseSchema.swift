@@ -28,6 +28,7 @@ enum DatabaseSchema {
         // statement. Times are milliseconds since 1970 (StoredTime). `variables` is the JSON list
         // sent to Alvaria, NULL once purged; the row's metadata stays. `failed_at` is not in
         // OutboxEntry: it is there for the retention purge of failed outcomes.
+        //
         // outbox_due serves the deliverer's due query: only queued rows, in due order; partial, so
         // delivered history does not slow it down. outbox_state serves listings and counts by state.
         SchemaMigration(
@@ -50,8 +51,7 @@ enum DatabaseSchema {
                     last_error TEXT
                 )
                 """,
-                // SQLite appends the rowid (which `id` is) to every index, so these served ORDER BY id
-                // as they were; v3-same-indexes names `id` anyway, as PostgreSQL's do.
+                // Without the `id` PostgreSQL's have: see v3-same-indexes.
                 "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'queued'",
                 "CREATE INDEX outbox_state ON outbox (state)",
             ],
