@@ -1,6 +1,4 @@
 public import Logging
-import NIOSSL
-import PostgresNIO
 public import ServiceLifecycle
 import Synchronization
 
@@ -28,29 +26,14 @@ public enum OutboxStores {
     }
 
     private static func openPostgres(_ settings: DatabaseSettings.PostgresSettings, logger: Logger) -> OpenedOutboxStore {
-        var configuration = PostgresClient.Configuration(
-            host: settings.host,
-            port: settings.port,
-            username: settings.username,
-            password: settings.password,
-            database: settings.database,
-            tls: {
-                switch settings.tls {
-                case .disable: .disable
-                case .prefer: .prefer(.makeClientConfiguration())
-                case .require: .require(.makeClientConfiguration())
-                }
-            }()
-        )
-        configuration.options.maximumConnections = settings.poolSize
-        configuration.options.connectTimeout = settings.connectTimeout
-        var logger = logger
-        logger[metadataKey: "component"] = "postgres"
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let store = PostgresOutboxStore(client: client, logger: logger, timeout: settings.queryTimeout)
+        let database = PostgresDatabase(settings, logger: logger)
         // Both the server's start and the deliverer wait for the one migration run.
-        let migration = OnceTask { try await store.migrate() }
-        return OpenedOutboxStore(store: store, services: [client], prepare: { try await migration.value() })
+        let migration = OnceTask { try await database.migrate() }
+        return OpenedOutboxStore(
+            store: PostgresOutboxStore(database: database),
+            services: [database.client],
+            prepare: { try await migration.value() }
+        )
     }
 
     /// For one-off commands (`disposable-app outbox …`): opens the store, runs what it needs

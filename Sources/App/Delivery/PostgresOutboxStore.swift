@@ -12,25 +12,18 @@ public import PostgresNIO
 /// mid-delivery leaves its claim to expire. Times are BIGINT milliseconds since 1970, as in SQLite,
 /// so both stores compare and round exactly alike.
 public struct PostgresOutboxStore: OutboxStore {
+    /// Its SQL runs on this: the pool, the query timeout and the schema.
+    let database: PostgresDatabase
     /// The pool; a `Service` that must run in the application's ServiceGroup.
-    public let client: PostgresClient
-    let logger: Logger
-    /// The longest any call may take, waiting for a connection included: with the server down,
-    /// the pool would otherwise hold a request until it comes back, and people would wait for a
-    /// page instead of getting "temporarily unavailable".
-    let timeout: Duration
+    public var client: PostgresClient { database.client }
 
-    /// Columns in the order ``entry(from:)`` decodes them.
-    static let columns =
-        """
-        id, session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until,
-        delivered_at, last_error
-        """
+    init(database: PostgresDatabase) {
+        self.database = database
+    }
 
+    /// `timeout` is the longest any call may take, a wait for a connection included.
     public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5)) {
-        self.client = client
-        self.logger = logger
-        self.timeout = timeout
+        self.init(database: PostgresDatabase(client: client, logger: logger, timeout: timeout))
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
@@ -38,7 +31,7 @@ public struct PostgresOutboxStore: OutboxStore {
         let created = StoredTime.millis(outcome.createdAt)
         let claim = StoredTime.millis(claimedUntil)
         // The unique constraint decides, inside one statement: concurrent submits cannot both pass.
-        let found = try await rows(
+        let found = try await database.rows(
             """
             INSERT INTO outbox (
                 session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
@@ -46,7 +39,7 @@ public struct PostgresOutboxStore: OutboxStore {
                 \(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
                 \(created), \(created), \(claim))
             ON CONFLICT (session_id) DO NOTHING
-            RETURNING \(unescaped: Self.columns)
+            RETURNING \(unescaped: OutboxEntry.columns)
             """
         )
         guard let entry = try Self.entries(found).first else { return .alreadyConsumed }
@@ -54,7 +47,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func isConsumed(sessionId: String) async throws -> Bool {
-        let found = try await rows("SELECT EXISTS (SELECT 1 FROM outbox WHERE session_id = \(sessionId))")
+        let found = try await database.rows("SELECT EXISTS (SELECT 1 FROM outbox WHERE session_id = \(sessionId))")
         return try found.first?.decode(Bool.self) ?? false
     }
 
@@ -62,7 +55,7 @@ public struct PostgresOutboxStore: OutboxStore {
         let now = StoredTime.millis(now)
         // SKIP LOCKED: a concurrent claimer on another instance passes over the rows this one
         // is taking instead of waiting for them, and the lease keeps them ours after the commit.
-        let found = try await rows(
+        let found = try await database.rows(
             """
             UPDATE outbox SET claimed_until = \(StoredTime.millis(claimUntil))
             WHERE id IN (
@@ -71,14 +64,14 @@ public struct PostgresOutboxStore: OutboxStore {
                 ORDER BY next_attempt_at, id
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
-            RETURNING \(unescaped: Self.columns)
+            RETURNING \(unescaped: OutboxEntry.columns)
             """
         )
-        return try Self.entries(found).sorted { ($0.nextAttemptAt ?? $0.createdAt, $0.id) < ($1.nextAttemptAt ?? $1.createdAt, $1.id) }
+        return try Self.entries(found).sortedDueFirst()
     }
 
     public func markDelivered(id: Int64, at: Date) async throws {
-        try await rows(
+        try await database.rows(
             """
             UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = \(StoredTime.millis(at)),
                 next_attempt_at = NULL, claimed_until = NULL, sensitive_values = NULL
@@ -88,7 +81,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func markFailed(id: Int64, reason: String, at: Date) async throws {
-        try await rows(
+        try await database.rows(
             """
             UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = \(reason), failed_at = \(StoredTime.millis(at)),
                 next_attempt_at = NULL, claimed_until = NULL
@@ -98,7 +91,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func scheduleRetry(id: Int64, attempts: Int, nextAttemptAt: Date, lastError: String) async throws {
-        try await rows(
+        try await database.rows(
             """
             UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(StoredTime.millis(nextAttemptAt)), last_error = \(lastError),
                 claimed_until = NULL
@@ -108,22 +101,24 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func entry(id: Int64) async throws -> OutboxEntry? {
-        try Self.entries(await rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE id = \(id)")).first
+        try Self.entries(await database.rows("SELECT \(unescaped: OutboxEntry.columns) FROM outbox WHERE id = \(id)")).first
     }
 
     public func entries(state: OutboxState?, limit: Int) async throws -> [OutboxEntry] {
         let found =
             if let state {
-                try await rows("SELECT \(unescaped: Self.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)")
+                try await database.rows(
+                    "SELECT \(unescaped: OutboxEntry.columns) FROM outbox WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)"
+                )
             } else {
-                try await rows("SELECT \(unescaped: Self.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
+                try await database.rows("SELECT \(unescaped: OutboxEntry.columns) FROM outbox ORDER BY id DESC LIMIT \(limit)")
             }
         return try Self.entries(found)
     }
 
     public func counts() async throws -> [OutboxState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0, 0) })
-        for row in try await rows("SELECT state, COUNT(*) FROM outbox GROUP BY state") {
+        for row in try await database.rows("SELECT state, COUNT(*) FROM outbox GROUP BY state") {
             let (state, count) = try row.decode((String, Int64).self)
             if let state = OutboxState(rawValue: state) { counts[state] = Int(count) }
         }
@@ -131,7 +126,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func requeue(id: Int64, now: Date) async throws -> Bool {
-        let found = try await rows(
+        let found = try await database.rows(
             """
             UPDATE outbox SET state = 'queued', next_attempt_at = \(StoredTime.millis(now)), failed_at = NULL,
                 claimed_until = CASE WHEN claimed_until >= \(StoredTime.millis(now)) THEN claimed_until END
@@ -143,14 +138,14 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func purgeDelivered(before: Date) async throws -> Int {
-        let found = try await rows(
+        let found = try await database.rows(
             "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) RETURNING id"
         )
         return found.count
     }
 
     public func eraseDeliveredValues(before: Date) async throws -> Int {
-        let found = try await rows(
+        let found = try await database.rows(
             """
             UPDATE outbox SET variables = NULL, sensitive_values = NULL
             WHERE state = 'delivered' AND delivered_at < \(StoredTime.millis(before)) AND variables IS NOT NULL
@@ -162,54 +157,12 @@ public struct PostgresOutboxStore: OutboxStore {
 
     public func ping() async throws {
         // Touches the table, not just the connection: a dropped schema fails readiness too.
-        _ = try await rows("SELECT 1 FROM outbox LIMIT 1")
+        _ = try await database.rows("SELECT 1 FROM outbox LIMIT 1")
     }
 
     // MARK: Rows
 
-    private typealias Columns = (Int64, String, String, String, String?, String?, String, Int32, Int64, Int64?, Int64?, Int64?, String?)
-
     private static func entries(_ rows: [PostgresRow]) throws -> [OutboxEntry] {
-        try rows.map { try entry(from: $0.decode(Columns.self)) }
-    }
-
-    /// Runs one statement and reads all its rows, within ``timeout``.
-    @discardableResult
-    private func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await withThrowingTaskGroup(of: [PostgresRow].self) { group in
-            group.addTask { try await client.query(query, logger: logger).collect() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw OutboxStoreError.unavailable(reason: "no answer from PostgreSQL within \(timeout)")
-            }
-            defer { group.cancelAll() }
-            guard let rows = try await group.next() else { throw CancellationError() }
-            return rows
-        }
-    }
-
-    private static func entry(from columns: Columns) throws -> OutboxEntry {
-        let (id, sessionId, formId, kindText, variablesJSON, sensitiveJSON, stateText, attempts, created, next, claimed, delivered, lastError) =
-            columns
-        guard let kind = OutcomeKind(rawValue: kindText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
-        }
-        guard let state = OutboxState(rawValue: stateText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
-        }
-        return OutboxEntry(
-            id: id,
-            sessionId: sessionId,
-            formId: formId,
-            kind: kind,
-            variables: try variablesJSON.map { try OutboxJSON.decode($0, sensitive: sensitiveJSON, id: id) },
-            state: state,
-            attempts: Int(attempts),
-            createdAt: StoredTime.date(created),
-            nextAttemptAt: next.map(StoredTime.date),
-            claimedUntil: claimed.map(StoredTime.date),
-            deliveredAt: delivered.map(StoredTime.date),
-            lastError: lastError
-        )
+        try rows.map { try OutboxEntry(row: $0.makeRandomAccess()) }
     }
 }

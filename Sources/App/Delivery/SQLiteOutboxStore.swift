@@ -4,23 +4,34 @@ import GRDB
 
 /// The outbox in an embedded SQLite file: the default store, for a single instance.
 ///
-/// A GRDB `DatabasePool` in WAL mode, so readiness checks and listings read while a submit
-/// writes. Every write goes through the pool's one writer connection, which is what makes
+/// Its SQL over an ``SQLiteDatabase``, which holds the pool and the schema. Every write goes
+/// through the pool's one writer connection, which is what makes
 /// ``claimDue(now:limit:claimUntil:)`` atomic; the UNIQUE `session_id` column is what makes
 /// a session one-shot. Times are INTEGER milliseconds since 1970 (see ``StoredTime``).
 public struct SQLiteOutboxStore: OutboxStore {
-    let pool: DatabasePool
+    let database: SQLiteDatabase
+    private var pool: DatabasePool { database.pool }
     /// The file, as configured; for messages.
-    public let path: String
+    public var path: String { database.path }
 
-    init(pool: DatabasePool, path: String) {
-        self.pool = pool
-        self.path = path
+    init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    /// Opens (or creates) the database file and brings its schema up to date; see
+    /// ``SQLiteDatabase/open(path:busyTimeout:)`` for what it reports when it cannot.
+    public static func open(path: String) throws(StartupError) -> SQLiteOutboxStore {
+        SQLiteOutboxStore(database: try SQLiteDatabase.open(path: path))
+    }
+
+    /// ``open(path:)`` with the lock wait as a parameter, so a test of a locked file is quick.
+    static func open(path: String, busyTimeout: TimeInterval) throws(StartupError) -> SQLiteOutboxStore {
+        SQLiteOutboxStore(database: try SQLiteDatabase.open(path: path, busyTimeout: busyTimeout))
     }
 
     /// Closes the connections; later calls fail. The pool also closes when the last copy goes.
     public func close() throws {
-        try pool.close()
+        try database.close()
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
@@ -96,13 +107,12 @@ public struct SQLiteOutboxStore: OutboxStore {
                             AND (claimed_until IS NULL OR claimed_until < :now)
                         ORDER BY next_attempt_at, id
                         LIMIT :limit)
-                    RETURNING *
+                    RETURNING \(OutboxEntry.columns)
                     """,
                 arguments: ["claimUntil": StoredTime.millis(claimUntil), "now": StoredTime.millis(now), "limit": limit]
-            ).map(Self.entry(from:))
+            ).map(OutboxEntry.init(row:))
         }
-        // RETURNING promises no order.
-        return entries.sorted { ($0.nextAttemptAt ?? $0.createdAt, $0.id) < ($1.nextAttemptAt ?? $1.createdAt, $1.id) }
+        return entries.sortedDueFirst()
     }
 
     public func markDelivered(id: Int64, at: Date) async throws {
@@ -119,15 +129,7 @@ public struct SQLiteOutboxStore: OutboxStore {
             )
             return hadSensitive
         }
-        if erasedSensitive { await checkpointErasures() }
-    }
-
-    /// Erased values must not live on in the write-ahead log, whose frames keep the pages as they
-    /// were: copy the log into the database (where `secure_delete` has zeroed them) and truncate it.
-    /// Best effort: a reader holding an old snapshot can keep frames for a moment, and the next
-    /// erasure or the retention job's checkpoint takes them.
-    private func checkpointErasures() async {
-        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        if erasedSensitive { await database.checkpointErasures() }
     }
 
     public func markFailed(id: Int64, reason: String, at: Date) async throws {
@@ -157,7 +159,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func entry(id: Int64) async throws -> OutboxEntry? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.entry(from:))
+            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE id = ?", arguments: [id]).map(OutboxEntry.init(row:))
         }
     }
 
@@ -165,11 +167,15 @@ public struct SQLiteOutboxStore: OutboxStore {
         try await pool.read { db in
             let rows =
                 if let state {
-                    try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?",
+                        arguments: [state.rawValue, limit]
+                    )
                 } else {
-                    try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit])
+                    try Row.fetchAll(db, sql: "SELECT \(OutboxEntry.columns) FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit])
                 }
-            return try rows.map(Self.entry(from:))
+            return try rows.map(OutboxEntry.init(row:))
         }
     }
 
@@ -217,57 +223,12 @@ public struct SQLiteOutboxStore: OutboxStore {
             )
             return db.changesCount
         }
-        if erased > 0 { await checkpointErasures() }
+        if erased > 0 { await database.checkpointErasures() }
         return erased
     }
 
     public func ping() async throws {
         // Touches the outbox table, not just the connection: a replaced or emptied file fails here.
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") }
-    }
-
-    // MARK: Rows
-
-    static func entry(from row: Row) throws -> OutboxEntry {
-        let id = try row.decode(Int64.self, forColumn: "id")
-        let kindText = try row.decode(String.self, forColumn: "kind")
-        let stateText = try row.decode(String.self, forColumn: "state")
-        guard let kind = OutcomeKind(rawValue: kindText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown kind \"\(kindText)\"")
-        }
-        guard let state = OutboxState(rawValue: stateText) else {
-            throw OutboxStoreError.unreadableEntry(id: id, reason: "unknown state \"\(stateText)\"")
-        }
-        let sensitive = try row.decode(String?.self, forColumn: "sensitive_values")
-        let variables = try row.decode(String?.self, forColumn: "variables").map { try OutboxJSON.decode($0, sensitive: sensitive, id: id) }
-        return OutboxEntry(
-            id: id,
-            sessionId: try row.decode(String.self, forColumn: "session_id"),
-            formId: try row.decode(String.self, forColumn: "form_id"),
-            kind: kind,
-            variables: variables,
-            state: state,
-            attempts: try row.decode(Int.self, forColumn: "attempts"),
-            createdAt: StoredTime.date(try row.decode(Int64.self, forColumn: "created_at")),
-            nextAttemptAt: try row.decode(Int64?.self, forColumn: "next_attempt_at").map(StoredTime.date),
-            claimedUntil: try row.decode(Int64?.self, forColumn: "claimed_until").map(StoredTime.date),
-            deliveredAt: try row.decode(Int64?.self, forColumn: "delivered_at").map(StoredTime.date),
-            lastError: try row.decode(String?.self, forColumn: "last_error")
-        )
-    }
-}
-
-/// Why the outbox could not hand back an entry. Never carries outcome values.
-public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A row that does not read back as an ``OutboxEntry`` (or one that could not be written).
-    case unreadableEntry(id: Int64?, reason: String)
-    /// The database did not answer in time (it is down, or overloaded).
-    case unavailable(reason: String)
-
-    public var description: String {
-        switch self {
-        case .unreadableEntry(let id, let reason): "outbox entry \(id.map(String.init) ?? "(new)"): \(reason)"
-        case .unavailable(let reason): "outbox unavailable: \(reason)"
-        }
     }
 }

@@ -33,9 +33,22 @@ struct PostgresOutboxStoreTests {
                 let check = try OutboxStores.open(settings, logger: quietLogger)
                 let store = try #require(check.store as? PostgresOutboxStore)
                 tasks.append(Task { await store.client.run() })
-                #expect(try await store.appliedMigrations() == ["v1-outbox", "v2-sensitive-values"])
+                #expect(try await store.database.appliedMigrations() == ["v1-outbox", "v2-sensitive-values", "v3-same-indexes"])
                 try await store.ping()
                 for task in tasks { task.cancel() }
+            }
+        }
+    }
+
+    @Test("a row that lacks a column is an unreadable entry, not a crash")
+    func missingColumn() async throws {
+        try await PostgresTestServer.withStores { makeStore in
+            let store = try await makeStore()
+            let entry = try await store.enqueue(newOutcome("s-1"), claimedUntil: TestDateClock.start).storedEntry()
+            // PostgresNIO traps on an unknown column name; the row reader checks first.
+            let rows = try await store.database.rows("SELECT id, session_id FROM outbox")
+            #expect(throws: OutboxStoreError.unreadableEntry(id: entry.id, reason: "column kind is missing or not text")) {
+                try OutboxEntry(row: try #require(rows.first).makeRandomAccess())
             }
         }
     }

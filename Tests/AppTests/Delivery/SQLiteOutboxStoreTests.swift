@@ -76,20 +76,49 @@ struct SQLiteOutboxStoreTests {
             )
             .storedEntry()
             try await store.markFailed(id: entry.id, reason: "400 bad request", at: TestDateClock.start.addingTimeInterval(2))
-            let (json, created, failed, journal, migrations) = try await store.pool.read { db in
+            let (json, created, failed, journal, migrations) = try await store.database.pool.read { db in
                 (
                     try String.fetchOne(db, sql: "SELECT variables FROM outbox WHERE id = ?", arguments: [entry.id]),
                     try Int64.fetchOne(db, sql: "SELECT created_at FROM outbox WHERE id = ?", arguments: [entry.id]),
                     try Int64.fetchOne(db, sql: "SELECT failed_at FROM outbox WHERE id = ?", arguments: [entry.id]),
                     try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-                    try SQLiteOutboxStore.migrator.appliedIdentifiers(db)
+                    try SQLiteDatabase.migrator.appliedIdentifiers(db)
                 )
             }
             #expect(json == #"[{"id":"newStreet","value":"1 Main St"},{"id":"formStatus","value":"completed"}]"#)
             #expect(created == 1_800_000_000_250)
             #expect(failed == 1_800_000_002_000, "kept for the retention purge of failed outcomes")
             #expect(journal == "wal")
-            #expect(Set(migrations) == ["v1-outbox", "v2-sensitive-values"])
+            #expect(Set(migrations) == ["v1-outbox", "v2-sensitive-values", "v3-same-indexes"])
+        }
+    }
+
+    @Test("upgrades a file an earlier version wrote, keeping its outcomes")
+    func upgradesEarlierFile() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            // The file as the version before v3-same-indexes left it, with an outcome in it.
+            let earlier = try DatabasePool(path: path)
+            try SQLiteDatabase.migrator.migrate(earlier, upTo: "v2-sensitive-values")
+            try await earlier.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at)
+                        VALUES ('s-1', 'address-update', 'submitted', '[{"id":"formStatus","value":"completed"}]', 'queued', 1, 1000, 2000)
+                        """
+                )
+            }
+            try earlier.close()
+
+            let store = try SQLiteOutboxStore.open(path: path)
+            let entry = try #require(try await store.entries(state: .queued, limit: 10).first)
+            #expect(entry.sessionId == "s-1")
+            #expect(entry.variables == [OutcomeVariable(id: "formStatus", value: "completed")])
+            let indexes = try #require(try await DatabaseSchemaTests.shape(of: store.database)["outbox"]?.indexes)
+            #expect(indexes["outbox_due"]?.columns == ["next_attempt_at", "id"])
+            #expect(indexes["outbox_state"]?.columns == ["state", "id"])
+            #expect(try await store.claimDue(now: StoredTime.date(2000), limit: 10, claimUntil: StoredTime.date(3000)).map(\.id) == [entry.id])
+            try store.close()
         }
     }
 
@@ -160,7 +189,7 @@ struct SQLiteOutboxStoreTests {
         try await withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("app.sqlite").path
             let store = try SQLiteOutboxStore.open(path: path)
-            try await store.pool.write { db in
+            try await store.database.pool.write { db in
                 try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
             }
             try store.close()

@@ -1,19 +1,16 @@
 import Foundation
 import GRDB
 
-extension SQLiteOutboxStore {
-    /// Opens (or creates) the outbox file and brings its schema up to date.
+extension SQLiteDatabase {
+    /// Opens (or creates) the database file and brings its schema up to date.
     ///
     /// Creates a missing folder. Every way this can go wrong at start-up (a folder where the file
     /// should be, a file where the folder should be, a file that is not SQLite, a lock held by
     /// another process, no write permission, a schema from a newer version) is one
     /// ``StartupError`` line naming the path and what to do.
-    public static func open(path: String) throws(StartupError) -> SQLiteOutboxStore {
-        try open(path: path, busyTimeout: 5)
-    }
-
-    /// ``open(path:)`` with the lock wait as a parameter, so a test of a locked file is quick.
-    static func open(path: String, busyTimeout: TimeInterval) throws(StartupError) -> SQLiteOutboxStore {
+    ///
+    /// `busyTimeout` is the lock wait: 5 seconds, but a test of a locked file wants it short.
+    static func open(path: String, busyTimeout: TimeInterval = 5) throws(StartupError) -> SQLiteDatabase {
         let problem = { (what: String) in StartupError(problems: ["database \(path): \(what)"]) }
         let files = FileManager.default
         var isDirectory: ObjCBool = false
@@ -30,7 +27,7 @@ extension SQLiteOutboxStore {
         }
 
         var configuration = Configuration()
-        configuration.label = "outbox"
+        configuration.label = "database"
         // A backup tool or a second process may hold the write lock for a moment; waiting a little
         // beats failing a person's submit.
         configuration.busyMode = .timeout(busyTimeout)
@@ -44,7 +41,7 @@ extension SQLiteOutboxStore {
                 throw problem("was written by a newer version of this app: run that version, or point database.url at another file")
             }
             try migrator.migrate(pool)
-            return SQLiteOutboxStore(pool: pool, path: path)
+            return SQLiteDatabase(pool: pool, path: path)
         } catch let error as StartupError {
             throw error
         } catch let error as DatabaseError {

@@ -1,0 +1,102 @@
+/// One versioned change to the database's schema, in both dialects.
+struct SchemaMigration: Sendable {
+    /// What each database records as applied (GRDB's `grdb_migrations`, PostgreSQL's
+    /// `schema_migrations`): never renamed, or existing databases would run it again.
+    let version: String
+    /// Statements run in order, in the migration's one transaction.
+    let sqlite: [String]
+    let postgres: [String]
+}
+
+/// The schema of the app's database, SQLite or PostgreSQL: one versioned list for every table.
+///
+/// Each migration is written once, both dialects side by side and its comments above it;
+/// ``SQLiteDatabase`` registers the list into GRDB's migrator, ``PostgresDatabase`` runs it under
+/// its advisory lock. Applied migrations are never edited: a change is a new migration at the end.
+///
+/// Adding a table (drafts, verification attempts, files…) to the database the outbox lives in:
+/// 1. append a `vN-…` migration here that creates it in both dialects (the schema test checks
+///    that both databases end up with the same columns and indexes);
+/// 2. give its row type a column list and an `init(row: some StoredRow)`, like ``OutboxEntry``;
+/// 3. write its stores, e.g. `SQLiteDraftStore` holding an ``SQLiteDatabase`` and
+///    `PostgresDraftStore` holding a ``PostgresDatabase``, with only their own SQL, and open them
+///    on the same database as the outbox.
+enum DatabaseSchema {
+    static let migrations: [SchemaMigration] = [
+        // The outbox. session_id UNIQUE is the one-shot guarantee: the row is both the outcome and
+        // the mark that the session is consumed, so storing one is consuming the other in one
+        // statement. Times are milliseconds since 1970 (StoredTime). `variables` is the JSON list
+        // sent to Alvaria, NULL once purged; the row's metadata stays. `failed_at` is not in
+        // OutboxEntry: it is there for the retention purge of failed outcomes.
+        //
+        // outbox_due serves the deliverer's due query: only queued rows, in due order; partial, so
+        // delivered history does not slow it down. outbox_state serves listings and counts by state.
+        SchemaMigration(
+            version: "v1-outbox",
+            sqlite: [
+                """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id TEXT NOT NULL UNIQUE,
+                    form_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('submitted', 'declined')),
+                    variables TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    next_attempt_at INTEGER,
+                    claimed_until INTEGER,
+                    delivered_at INTEGER,
+                    failed_at INTEGER,
+                    last_error TEXT
+                )
+                """,
+                // Without the `id` PostgreSQL's have: see v3-same-indexes.
+                "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'queued'",
+                "CREATE INDEX outbox_state ON outbox (state)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE outbox (
+                    id BIGSERIAL PRIMARY KEY,
+                    session_id TEXT NOT NULL UNIQUE,
+                    form_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('submitted', 'declined')),
+                    variables TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at BIGINT NOT NULL,
+                    next_attempt_at BIGINT,
+                    claimed_until BIGINT,
+                    delivered_at BIGINT,
+                    failed_at BIGINT,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'queued'",
+                "CREATE INDEX outbox_state ON outbox (state, id)",
+            ]
+        ),
+        // The values of sensitive fields, apart from `variables` so that erasing them when the
+        // outcome is delivered is one NULL (OutboxJSON).
+        SchemaMigration(
+            version: "v2-sensitive-values",
+            sqlite: ["ALTER TABLE outbox ADD COLUMN sensitive_values TEXT"],
+            postgres: ["ALTER TABLE outbox ADD COLUMN sensitive_values TEXT"]
+        ),
+        // The same indexes on both databases: SQLite's v1 left out the `id` PostgreSQL's name. Both
+        // serve ORDER BY next_attempt_at, id and ORDER BY id alike (SQLite appends the rowid to
+        // every index), but one schema is simpler to reason about, and the schema test holds them
+        // to it. PostgreSQL's are already so.
+        SchemaMigration(
+            version: "v3-same-indexes",
+            sqlite: [
+                "DROP INDEX outbox_due",
+                "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'queued'",
+                "DROP INDEX outbox_state",
+                "CREATE INDEX outbox_state ON outbox (state, id)",
+            ],
+            postgres: []
+        ),
+    ]
+}
