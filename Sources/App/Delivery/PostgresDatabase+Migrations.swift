@@ -30,9 +30,12 @@ extension PostgresDatabase {
 
     /// The versions applied, oldest first (for tests and operators).
     func appliedMigrations() async throws -> [String] {
-        var versions: [String] = []
-        let rows = try await client.query("SELECT version FROM schema_migrations ORDER BY applied_at, version", logger: logger)
-        for try await version in rows.decode(String.self) { versions.append(version) }
-        return versions
+        var applied: Set<String> = []
+        let rows = try await client.query("SELECT version FROM schema_migrations", logger: logger)
+        for try await version in rows.decode(String.self) { applied.insert(version) }
+        // In the list's order: migrations applied in one transaction share applied_at, and
+        // version names do not sort ("v10-…" < "v2-…"). Unknown ones (a newer app's) come last.
+        let known = DatabaseSchema.migrations.map(\.version).filter(applied.contains)
+        return known + applied.subtracting(known).sorted()
     }
 }
