@@ -98,5 +98,59 @@ enum DatabaseSchema {
             ],
             postgres: []
         ),
+        // The `locked` kind (OutcomeKind): a session whose verification failed too often posts the
+        // form's lockedVariables once, through the outbox like any outcome, so v1's CHECK must let it
+        // in. PostgreSQL swaps the constraint (v1's inline CHECK got the default name
+        // <table>_<column>_check; no IF EXISTS, so a database that differs fails loudly instead of
+        // keeping the old list). SQLite cannot alter a CHECK: the table is rebuilt the way
+        // https://www.sqlite.org/lang_altertable.html#otheralter describes, in this migration's one
+        // transaction: create the new table, copy every row with its id, drop the old one, rename,
+        // recreate the indexes (the schema has no triggers, views or foreign keys to care for). The
+        // columns keep their order, v2's sensitive_values last, as on PostgreSQL. AUTOINCREMENT's
+        // counter is handed over to the new table before the drop (which deletes the old table's),
+        // and the rename carries it along: ids of purged entries are never given out again, as
+        // before the rebuild.
+        SchemaMigration(
+            version: "v4-locked-outcomes",
+            sqlite: [
+                """
+                CREATE TABLE outbox_new (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id TEXT NOT NULL UNIQUE,
+                    form_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('submitted', 'declined', 'locked')),
+                    variables TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    next_attempt_at INTEGER,
+                    claimed_until INTEGER,
+                    delivered_at INTEGER,
+                    failed_at INTEGER,
+                    last_error TEXT,
+                    sensitive_values TEXT
+                )
+                """,
+                """
+                INSERT INTO outbox_new (
+                    id, session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until,
+                    delivered_at, failed_at, last_error, sensitive_values)
+                SELECT
+                    id, session_id, form_id, kind, variables, state, attempts, created_at, next_attempt_at, claimed_until,
+                    delivered_at, failed_at, last_error, sensitive_values
+                FROM outbox
+                """,
+                "DELETE FROM sqlite_sequence WHERE name = 'outbox_new'",
+                "UPDATE sqlite_sequence SET name = 'outbox_new' WHERE name = 'outbox'",
+                "DROP TABLE outbox",
+                "ALTER TABLE outbox_new RENAME TO outbox",
+                "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'queued'",
+                "CREATE INDEX outbox_state ON outbox (state, id)",
+            ],
+            postgres: [
+                "ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check",
+                "ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('submitted', 'declined', 'locked'))",
+            ]
+        ),
     ]
 }

@@ -9,11 +9,13 @@ public enum OutboxState: String, Sendable, Codable, CaseIterable {
     case queued, delivered, failed
 }
 
-/// What the person did with the form: sent it, or pressed "No thanks".
+/// What the person did with the form: sent it, pressed "No thanks", or answered the verification
+/// questions wrong too often (`locked`: the form's `lockedVariables`, posted once).
 ///
-/// Both are outcomes for CX and travel the same way; the kind is kept for operators and metrics.
+/// All are outcomes for CX and travel the same way; the kind is kept for operators and metrics.
+/// Raw values are what the stores write (the outbox's CHECK lists them), so they must not change.
 public enum OutcomeKind: String, Sendable, Codable, CaseIterable {
-    case submitted, declined
+    case submitted, declined, locked
 }
 
 /// One outcome in the outbox, as the store holds it.

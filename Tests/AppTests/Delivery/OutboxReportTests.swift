@@ -91,6 +91,28 @@ struct OutboxReportTests {
         }
     }
 
+    @Test("lists a verification lock's outcome with its kind")
+    func listsLockedKind() throws {
+        let entry = OutboxEntry(
+            id: 3,
+            sessionId: "abcdefghijklmnop",
+            formId: "address-update",
+            kind: .locked,
+            variables: [],
+            state: .queued,
+            attempts: 0,
+            createdAt: now,
+            nextAttemptAt: now,
+            claimedUntil: nil,
+            deliveredAt: nil,
+            lastError: nil
+        )
+        let text = OutboxReport.table([entry], counts: [.queued: 1, .failed: 0, .delivered: 0], state: nil)
+        let lines = text.split(separator: "\n").map(String.init)
+        let kindAt = try #require(lines[0].range(of: "KIND")).lowerBound.utf16Offset(in: lines[0])
+        #expect(lines[1].dropFirst(kindAt).hasPrefix("locked  "))
+    }
+
     @Test("shortens sessions like the logs and keeps a long, multi-line error on one cut line")
     func shortensAndCuts() throws {
         let longError = "400 bad request: " + String(repeating: "x", count: 80) + "\nsecond line"

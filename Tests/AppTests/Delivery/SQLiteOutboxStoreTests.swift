@@ -89,7 +89,7 @@ struct SQLiteOutboxStoreTests {
             #expect(created == 1_800_000_000_250)
             #expect(failed == 1_800_000_002_000, "kept for the retention purge of failed outcomes")
             #expect(journal == "wal")
-            #expect(Set(migrations) == ["v1-outbox", "v2-sensitive-values", "v3-same-indexes"])
+            #expect(Set(migrations) == Set(DatabaseSchema.migrations.map(\.version)))
         }
     }
 
@@ -118,6 +118,65 @@ struct SQLiteOutboxStoreTests {
             #expect(indexes["outbox_due"]?.columns == ["next_attempt_at", "id"])
             #expect(indexes["outbox_state"]?.columns == ["state", "id"])
             #expect(try await store.claimDue(now: StoredTime.date(2000), limit: 10, claimUntil: StoredTime.date(3000)).map(\.id) == [entry.id])
+            try store.close()
+        }
+    }
+
+    @Test("the locked kind's migration rebuilds the outbox keeping every row, id and index, then takes a locked outcome")
+    func upgradesToLockedKind() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            // The file as the version before v4-locked-outcomes left it: an outcome in each state,
+            // sensitive values and a failure time included, and a purged one whose id must stay used.
+            let earlier = try DatabasePool(path: path)
+            try SQLiteDatabase.migrator.migrate(earlier, upTo: "v3-same-indexes")
+            try await earlier.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (
+                            id, session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at,
+                            claimed_until, delivered_at, failed_at, last_error)
+                        VALUES
+                            (1, 's-queued', 'address-update', 'submitted', '[{"id":"formStatus","value":"completed"}]',
+                                '[{"at":0,"id":"pin","value":"1234"}]', 'queued', 2, 1000, 5000, 4000, NULL, NULL, '500 server error'),
+                            (2, 's-failed', 'address-update', 'declined', '[]', NULL, 'failed', 1, 1100, NULL, NULL, NULL, 1200,
+                                '404 dialog not found'),
+                            (3, 's-delivered', 'consent-capture', 'submitted', NULL, NULL, 'delivered', 1, 1300, NULL, NULL, 1400, NULL, NULL),
+                            (4, 's-purged', 'consent-capture', 'submitted', '[]', NULL, 'delivered', 1, 1500, NULL, NULL, 1600, NULL, NULL)
+                        """
+                )
+                try db.execute(sql: "DELETE FROM outbox WHERE id = 4")
+            }
+            // The old CHECK is what the migration is for.
+            await #expect(throws: DatabaseError.self) {
+                try await earlier.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO outbox (session_id, form_id, kind, variables, state, attempts, created_at)
+                            VALUES ('s-x', 'f', 'locked', '[]', 'queued', 0, 1)
+                            """
+                    )
+                }
+            }
+            // Read synchronously: GRDB's rows are not Sendable.
+            let before = try earlier.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+            try earlier.close()
+
+            let store = try SQLiteOutboxStore.open(path: path)
+            let after = try store.database.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+            #expect(after == before, "every row, column for column")
+            #expect(try await store.entries(state: .queued, limit: 10).first?.variables?.first == OutcomeVariable(id: "pin", value: "1234"))
+            let fresh = try await withTemporaryFolder { other in
+                let database = try SQLiteDatabase.open(path: other.appendingPathComponent("fresh.sqlite").path)
+                defer { try? database.close() }
+                return try await DatabaseSchemaTests.shape(of: database)
+            }
+            #expect(try await DatabaseSchemaTests.shape(of: store.database) == fresh, "the same columns and indexes as a new file")
+
+            let locked = try await store.enqueue(newOutcome("s-locked", kind: .locked), claimedUntil: TestDateClock.start).storedEntry()
+            #expect(locked.id == 5, "AUTOINCREMENT's counter survived the rebuild: the purged entry's id is not given out again")
+            #expect(try await store.entry(id: locked.id)?.kind == .locked)
+            #expect(try await store.enqueue(newOutcome("s-queued"), claimedUntil: TestDateClock.start) == .alreadyConsumed, "still UNIQUE")
             try store.close()
         }
     }
