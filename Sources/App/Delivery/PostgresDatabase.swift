@@ -52,15 +52,38 @@ struct PostgresDatabase: Sendable {
     /// Runs one statement and reads all its rows, within ``timeout``.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await withThrowingTaskGroup(of: [PostgresRow].self) { group in
-            group.addTask { try await client.query(query, logger: logger).collect() }
+        try await withinTimeout { try await client.query(query, logger: logger).collect() }
+    }
+
+    /// Runs `body` in a transaction on one connection of the pool, within ``timeout``: committed
+    /// when it returns, rolled back when it throws. Inside, `connection.query(_:logger:)` runs the
+    /// statements (pass ``logger``).
+    ///
+    /// The error `body` threw comes out as itself, not wrapped in PostgresNIO's
+    /// `PostgresTransactionError`, so a store's own errors and the driver's read the same as outside a
+    /// transaction.
+    func transaction<Value: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Value) async throws -> Value {
+        try await withinTimeout {
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                // Whichever step failed: BEGIN, the body or COMMIT.
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            }
+        }
+    }
+
+    /// `work`, or ``OutboxStoreError/unavailable(reason:)`` once ``timeout`` has passed.
+    private func withinTimeout<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value.self) { group in
+            group.addTask { try await work() }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw OutboxStoreError.unavailable(reason: "no answer from PostgreSQL within \(timeout)")
             }
             defer { group.cancelAll() }
-            guard let rows = try await group.next() else { throw CancellationError() }
-            return rows
+            guard let value = try await group.next() else { throw CancellationError() }
+            return value
         }
     }
 }

@@ -27,12 +27,22 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
+        let found = try await database.rows(try Self.insertion(outcome, claimedUntil: claimedUntil))
+        guard let entry = try Self.entries(found).first else { return .alreadyConsumed }
+        return .stored(entry)
+    }
+
+    /// The one INSERT of an outcome: ``enqueue(_:claimedUntil:)`` runs it on its own, the
+    /// verification lock (``PostgresSessionStateStore``) inside the transaction that locks the
+    /// session. Queued, due at its creation, claimed until `claimedUntil` (nil: free for the next
+    /// deliverer's claim). Returns the entry's ``OutboxEntry/columns``, or no row when the session
+    /// has its outcome already.
+    static func insertion(_ outcome: NewOutcome, claimedUntil: Date?) throws -> PostgresQuery {
         let (variables, sensitive) = try OutboxJSON.encode(outcome.variables, sensitive: outcome.sensitiveVariables)
         let created = StoredTime.millis(outcome.createdAt)
-        let claim = StoredTime.millis(claimedUntil)
+        let claim = claimedUntil.map(StoredTime.millis)
         // The unique constraint decides, inside one statement: concurrent submits cannot both pass.
-        let found = try await database.rows(
-            """
+        return """
             INSERT INTO outbox (
                 session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
             VALUES (
@@ -41,9 +51,6 @@ public struct PostgresOutboxStore: OutboxStore {
             ON CONFLICT (session_id) DO NOTHING
             RETURNING \(unescaped: OutboxEntry.columns)
             """
-        )
-        guard let entry = try Self.entries(found).first else { return .alreadyConsumed }
-        return .stored(entry)
     }
 
     public func isConsumed(sessionId: String) async throws -> Bool {

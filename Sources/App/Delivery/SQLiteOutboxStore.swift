@@ -35,27 +35,43 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
+        let insert = try Self.insertion(outcome, claimedUntil: claimedUntil)
+        let entry = try await pool.write { db in try insert(db) }
+        return entry.map(EnqueueResult.stored) ?? .alreadyConsumed
+    }
+
+    /// The one INSERT of an outcome, to run inside a write transaction: ``enqueue(_:claimedUntil:)``'s,
+    /// and the verification lock's (``SQLiteSessionStateStore``), which stores the locked outcome in
+    /// the transaction that locks the session. Queued, due at its creation, claimed until
+    /// `claimedUntil` (nil: free for the deliverer's next poll). The insert returns nil when the
+    /// session has its outcome already.
+    ///
+    /// The JSON is encoded here, before the write: every write waits for the one writer, so the
+    /// writer does no more than the SQL.
+    static func insertion(_ outcome: NewOutcome, claimedUntil: Date?) throws -> @Sendable (Database) throws -> OutboxEntry? {
         let (variables, sensitive) = try OutboxJSON.encode(outcome.variables, sensitive: outcome.sensitiveVariables)
         let created = StoredTime.millis(outcome.createdAt)
-        let claimed = StoredTime.millis(claimedUntil)
-        do {
-            let id = try await pool.write { db -> Int64 in
-                let id = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        INSERT INTO outbox (
-                            session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
-                        VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
-                        RETURNING id
-                        """,
-                    arguments: [outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, sensitive, created, created, claimed]
-                )
-                guard let id else { throw OutboxStoreError.unreadableEntry(id: nil, reason: "the insert returned no row") }
-                return id
-            }
+        let claimed = claimedUntil.map(StoredTime.millis)
+        return { db in
+            // ON CONFLICT on the unique session_id: the constraint decides (rather than looking first),
+            // which is what keeps concurrent submits from both getting through; a conflict returns no row.
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (
+                        session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
+                    VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                    ON CONFLICT (session_id) DO NOTHING
+                    RETURNING id
+                    """
+            )
+            let id = try Int64.fetchOne(
+                statement,
+                arguments: [outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, sensitive, created, created, claimed]
+            )
+            guard let id else { return nil }
             // The row is exactly what was inserted: build the entry from it rather than reading the
             // row back, which decoded the variables' JSON just encoded (3 % of a submit's CPU).
-            let entry = OutboxEntry(
+            return OutboxEntry(
                 id: id,
                 sessionId: outcome.sessionId,
                 formId: outcome.formId,
@@ -65,16 +81,10 @@ public struct SQLiteOutboxStore: OutboxStore {
                 attempts: 0,
                 createdAt: StoredTime.date(created),
                 nextAttemptAt: StoredTime.date(created),
-                claimedUntil: StoredTime.date(claimed),
+                claimedUntil: claimed.map(StoredTime.date),
                 deliveredAt: nil,
                 lastError: nil
             )
-            return .stored(entry)
-        } catch DatabaseError.SQLITE_CONSTRAINT_UNIQUE {
-            // The only unique column besides the generated id: this session has its outcome already.
-            // Letting the constraint decide (rather than looking first) is what keeps concurrent
-            // submits from both getting through.
-            return .alreadyConsumed
         }
     }
 

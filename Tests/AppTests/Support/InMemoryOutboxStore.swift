@@ -34,7 +34,14 @@ final class InMemoryOutboxStore: OutboxStore {
 
     func enqueue(_ outcome: NewOutcome, claimedUntil: Date) async throws -> EnqueueResult {
         try check()
-        return rows.withLock { rows in
+        return insert(outcome, claimedUntil: claimedUntil)
+    }
+
+    /// The insert behind ``enqueue(_:claimedUntil:)``, synchronous so that
+    /// `InMemorySessionStateStore` can store a locked outcome while it holds a session's lock, as
+    /// the real stores do in one transaction. `claimedUntil` nil: free for the next claim.
+    func insert(_ outcome: NewOutcome, claimedUntil: Date?) -> EnqueueResult {
+        rows.withLock { rows in
             if rows.contains(where: { $0.entry.sessionId == outcome.sessionId }) { return .alreadyConsumed }
             let entry = OutboxEntry(
                 id: (rows.map(\.entry.id).max() ?? 0) + 1,
