@@ -152,5 +152,41 @@ enum DatabaseSchema {
                 "ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('submitted', 'declined', 'locked'))",
             ]
         ),
+        // What verification and link expiry keep per session, apart from its outcome (SessionState):
+        // the first opening (expiresAfter counts from it, whichever instance saw it), the wrong
+        // answers so far and when the session was locked. One row per session, made by the first
+        // opening or attempt; attempts lock it (SELECT … FOR UPDATE on PostgreSQL, the one writer
+        // on SQLite). Times are StoredTime milliseconds, as in the outbox. session_state_created
+        // serves the retention purge (created_at < cutoff). NOT NULL on the key is for SQLite,
+        // whose non-integer primary keys otherwise accept NULL; PostgreSQL implies it.
+        SchemaMigration(
+            version: "v5-session-state",
+            sqlite: [
+                """
+                CREATE TABLE session_state (
+                    session_id TEXT NOT NULL PRIMARY KEY,
+                    form_id TEXT,
+                    first_opened_at INTEGER,
+                    verification_failures INTEGER NOT NULL DEFAULT 0,
+                    locked_at INTEGER,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX session_state_created ON session_state (created_at)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE session_state (
+                    session_id TEXT NOT NULL PRIMARY KEY,
+                    form_id TEXT,
+                    first_opened_at BIGINT,
+                    verification_failures INTEGER NOT NULL DEFAULT 0,
+                    locked_at BIGINT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX session_state_created ON session_state (created_at)",
+            ]
+        ),
     ]
 }

@@ -2,9 +2,12 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// An opened outbox store and what it needs around it.
+/// An opened outbox store, the session state store on the same database, and what they need around them.
 public struct OpenedOutboxStore: Sendable {
     public let store: any OutboxStore
+    /// Verification and expiry state, in the outbox's database (the same SQLite file or
+    /// PostgreSQL pool): a verification lock stores its outcome in the outbox in one transaction.
+    public let sessions: any SessionStateStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
@@ -18,11 +21,21 @@ public enum OutboxStores {
     public static func open(_ settings: DatabaseSettings, logger: Logger) throws(StartupError) -> OpenedOutboxStore {
         switch settings.kind {
         case .sqlite(let path):
-            // SQLite migrates while opening: nothing to run, nothing to prepare.
-            OpenedOutboxStore(store: try SQLiteOutboxStore.open(path: path), services: [], prepare: {})
+            try openSQLite(path: path)
         case .postgres(let postgres):
             openPostgres(postgres, logger: logger)
         }
+    }
+
+    private static func openSQLite(path: String) throws(StartupError) -> OpenedOutboxStore {
+        let database = try SQLiteDatabase.open(path: path)
+        // SQLite migrates while opening: nothing to run, nothing to prepare.
+        return OpenedOutboxStore(
+            store: SQLiteOutboxStore(database: database),
+            sessions: SQLiteSessionStateStore(database: database),
+            services: [],
+            prepare: {}
+        )
     }
 
     private static func openPostgres(_ settings: DatabaseSettings.PostgresSettings, logger: Logger) -> OpenedOutboxStore {
@@ -31,6 +44,7 @@ public enum OutboxStores {
         let migration = OnceTask { try await database.migrate() }
         return OpenedOutboxStore(
             store: PostgresOutboxStore(database: database),
+            sessions: PostgresSessionStateStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }
         )
