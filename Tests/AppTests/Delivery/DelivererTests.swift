@@ -276,6 +276,28 @@ struct DelivererTests {
         }
     }
 
+    @Test("delivers a verification lock's outcome at its next pass, like any other")
+    func deliversLockedOutcome() async throws {
+        try await DeliveryHarness.run { harness in
+            let sessionId = try await harness.simulator.createDialog("x")
+            let sessions = SQLiteSessionStateStore(database: harness.store.database)
+            let locked = [OutcomeVariable(id: "formStatus", value: "verificationFailed")]
+            let result = try await sessions.attemptVerification(
+                sessionId: sessionId.rawValue,
+                maxAttempts: 1,
+                lockedOutcome: newOutcome(sessionId.rawValue, kind: .locked, variables: locked, createdAt: harness.clock.now),
+                at: harness.clock.now,
+                isCorrect: { false }
+            )
+            #expect(result == .lockedNow)
+            await harness.deliverer.deliverDue()
+            #expect(try harness.simulator.outcomes(sessionId) == [locked])
+            let entry = try #require(try await harness.store.entries(state: .delivered, limit: 10).first)
+            #expect(entry.kind == .locked)
+            #expect(entry.attempts == 1)
+        }
+    }
+
     @Test("delivers an outcome left behind by a crash once its claim expires")
     func crashLeftovers() async throws {
         try await DeliveryHarness.run { harness in
