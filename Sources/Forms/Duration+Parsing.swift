@@ -21,4 +21,18 @@ extension Duration {
         }
         return nil
     }
+
+    /// The duration as a form file would write it, in its largest whole unit (`30m`, `90s`,
+    /// `1500ms`, `7d`, but `24h` rather than `1d`): problems quote limits and values in the
+    /// syntax the author uses.
+    var writtenForm: String {
+        // A duration built in code may hold more milliseconds than an Int64.
+        guard components.seconds.magnitude < Int64.max / 1000 else { return "\(components.seconds)s" }
+        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let units: [(String, Int64)] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        for (suffix, size) in units where milliseconds != 0 && milliseconds % size == 0 && (suffix != "d" || milliseconds > size) {
+            return "\(milliseconds / size)\(suffix)"
+        }
+        return "\(milliseconds)ms"
+    }
 }
