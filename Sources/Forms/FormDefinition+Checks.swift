@@ -120,6 +120,7 @@ extension FormDefinition {
             if translation.declineLabel != nil, decline == nil {
                 problems.add("\(prefix).declineLabel: the form has no decline button")
             }
+            checkVerifyTranslation(translation, prefix: prefix, into: &problems)
             for name in translation.fields.keys.sorted() {
                 guard let texts = translation.fields[name] else { continue }
                 guard let field = field(named: name) else {

@@ -30,7 +30,7 @@ struct FormFileReader {
     static let showIfKeys = ["field", "equals", "in"]
     static let brandingKeys = ["displayName", "logo", "favicon", "primaryColor", "accentColor"]
     static let declineKeys = ["label", "variables"]
-    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields"]
+    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields", "verify"]
     static let fieldTranslationKeys = ["label", "help", "placeholder", "options"]
 
     var reader: YAMLNodeReader
@@ -283,12 +283,15 @@ struct FormFileReader {
                     fields[name] = readFieldTranslation(fieldNode, path: "\(path).fields.\(name)")
                 }
             }
+            let verify = readVerifyTranslation(keys["verify"], path: "\(path).verify")
             translations[code] = FormTranslation(
                 title: reader.text(keys["title"], "\(path).title"),
                 intro: reader.text(keys["intro"], "\(path).intro"),
                 submitLabel: reader.text(keys["submitLabel"], "\(path).submitLabel"),
                 declineLabel: reader.text(keys["declineLabel"], "\(path).declineLabel"),
-                fields: fields
+                fields: fields,
+                verifyHelp: verify.help,
+                verifyQuestionLabels: verify.labels
             )
         }
         return translations

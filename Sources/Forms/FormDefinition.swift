@@ -122,6 +122,10 @@ public struct FormTranslation: Sendable {
     public var declineLabel: String?
     /// Field name -> texts.
     public var fields: [String: FieldTranslation]
+    /// `verify.help`.
+    public var verifyHelp: String?
+    /// `verify.questions`: question name -> label.
+    public var verifyQuestionLabels: [String: String]
 
     var compiledIntro: IntroTemplate?
 
@@ -130,13 +134,17 @@ public struct FormTranslation: Sendable {
         intro: String? = nil,
         submitLabel: String? = nil,
         declineLabel: String? = nil,
-        fields: [String: FieldTranslation] = [:]
+        fields: [String: FieldTranslation] = [:],
+        verifyHelp: String? = nil,
+        verifyQuestionLabels: [String: String] = [:]
     ) {
         self.title = title
         self.intro = intro
         self.submitLabel = submitLabel
         self.declineLabel = declineLabel
         self.fields = fields
+        self.verifyHelp = verifyHelp
+        self.verifyQuestionLabels = verifyQuestionLabels
         self.compiledIntro = IntroTemplate.compiledIfSafe(intro)
     }
 }

@@ -3,6 +3,7 @@ internal import Yams
 extension FormFileReader {
     static let verifyKeys = ["questions", "maxAttempts", "lifetime", "lockedVariables", "help"]
     static let questionKeys = ["name", "label", "type", "answer", "autocomplete"]
+    static let verifyTranslationKeys = ["help", "questions"]
 
     /// `verify:`. Written but unreadable is a problem, never "no verification": a form whose author
     /// asked for verification must not open without it. Limits are checked with the definition
@@ -85,6 +86,23 @@ extension FormFileReader {
             answerPath: text("answer") ?? "",
             autocomplete: text("autocomplete")
         )
+    }
+
+    /// `translations.<lang>.verify`: `{help: …, questions: {name: label}}`.
+    mutating func readVerifyTranslation(_ node: Node?, path: String) -> (help: String?, labels: [String: String]) {
+        guard let mapping = reader.mapping(node, path) else { return (nil, [:]) }
+        let keys = reader.keyed(mapping, allowed: Self.verifyTranslationKeys, path: path)
+        var labels: [String: String] = [:]
+        if let questions = reader.mapping(keys["questions"], "\(path).questions") {
+            for (nameNode, labelNode) in questions {
+                guard let name = nameNode.scalar?.string else {
+                    reader.add("\(path).questions: question names must be text")
+                    continue
+                }
+                labels[name] = reader.text(labelNode, "\(path).questions.\(name)")
+            }
+        }
+        return (reader.text(keys["help"], "\(path).help"), labels)
     }
 }
 

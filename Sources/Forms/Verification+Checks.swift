@@ -12,6 +12,26 @@ extension FormDefinition {
         }
         verification?.check(into: &problems)
     }
+
+    /// `translations.<lang>.verify`: texts for questions the form has.
+    func checkVerifyTranslation(_ translation: FormTranslation, prefix: String, into problems: inout ProblemCollector) {
+        let prefix = "\(prefix).verify"
+        guard translation.verifyHelp != nil || !translation.verifyQuestionLabels.isEmpty else { return }
+        guard let verification else {
+            problems.add("\(prefix): the form has no verify step")
+            return
+        }
+        if let help = translation.verifyHelp, help.isBlank {
+            problems.add("\(prefix).help must not be empty")
+        }
+        for name in translation.verifyQuestionLabels.keys.sorted() {
+            if !verification.questions.contains(where: { $0.name == name }) {
+                problems.add("\(prefix).questions: unknown question \"\(name)\"")
+            } else if translation.verifyQuestionLabels[name]?.isBlank == true {
+                problems.add("\(prefix).questions.\(name) must not be empty")
+            }
+        }
+    }
 }
 
 extension Verification {
