@@ -2,9 +2,9 @@ internal import Foundation
 
 extension FormDefinition {
     /// Everything wrong with this form that does not depend on how it was written down: names,
-    /// duplicates, regexes, ranges, options, Mustache, translations. Loading adds what only the
-    /// YAML can tell (unknown keys, wrong kinds of values); ``FormCatalog/init(forms:)`` runs
-    /// this for forms built in code.
+    /// duplicates, regexes, ranges, options, Mustache, verification, translations. Loading adds
+    /// what only the YAML can tell (unknown keys, wrong kinds of values);
+    /// ``FormCatalog/init(forms:)`` runs this for forms built in code.
     ///
     /// - Parameters:
     ///   - droppedFields: names of fields the file has but that could not be read (an unknown
@@ -19,6 +19,7 @@ extension FormDefinition {
         checkDuplicateFieldNames(into: &problems)
         checkVariables(into: &problems)
         checkDecline(into: &problems)
+        checkVerification(into: &problems)
         checkTranslations(droppedFields: droppedFields, into: &problems)
         checkConditions(into: &problems)
         checkPresentation(into: &problems)
@@ -119,6 +120,7 @@ extension FormDefinition {
             if translation.declineLabel != nil, decline == nil {
                 problems.add("\(prefix).declineLabel: the form has no decline button")
             }
+            checkVerifyTranslation(translation, prefix: prefix, into: &problems)
             for name in translation.fields.keys.sorted() {
                 guard let texts = translation.fields[name] else { continue }
                 guard let field = field(named: name) else {

@@ -19,7 +19,7 @@ extension FormDefinition {
 struct FormFileReader {
     static let formKeys = [
         "id", "title", "intro", "default", "submitLabel", "fields", "outcome", "decline", "translations",
-        "language", "branding",
+        "language", "branding", "verify", "expiresAfter",
     ]
     static let fieldKeys = [
         "name", "label", "type", "required", "minLength", "maxLength", "pattern", "min", "max", "step",
@@ -30,10 +30,10 @@ struct FormFileReader {
     static let showIfKeys = ["field", "equals", "in"]
     static let brandingKeys = ["displayName", "logo", "favicon", "primaryColor", "accentColor"]
     static let declineKeys = ["label", "variables"]
-    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields"]
+    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields", "verify"]
     static let fieldTranslationKeys = ["label", "help", "placeholder", "options"]
 
-    private var reader: YAMLNodeReader
+    var reader: YAMLNodeReader
     private let file: String
     /// Fields present in the file but left out of the form because they could not be read.
     private var droppedFields: Set<String> = []
@@ -103,6 +103,8 @@ struct FormFileReader {
             }
         }
         form.translations = readTranslations(keys["translations"])
+        form.verification = readVerification(keys["verify"])
+        form.expiresAfter = readDuration(keys["expiresAfter"], "expiresAfter")
         return form
     }
 
@@ -237,7 +239,7 @@ struct FormFileReader {
     // MARK: Outcome
 
     /// `{id: value}` in file order; values must be single values (text, number, true/false).
-    private mutating func readVariables(_ node: Node?, path: String) -> [OutcomeVariable] {
+    mutating func readVariables(_ node: Node?, path: String) -> [OutcomeVariable] {
         guard let mapping = reader.mapping(node, path) else { return [] }
         var variables: [OutcomeVariable] = []
         for (keyNode, valueNode) in mapping {
@@ -281,12 +283,15 @@ struct FormFileReader {
                     fields[name] = readFieldTranslation(fieldNode, path: "\(path).fields.\(name)")
                 }
             }
+            let verify = readVerifyTranslation(keys["verify"], path: "\(path).verify")
             translations[code] = FormTranslation(
                 title: reader.text(keys["title"], "\(path).title"),
                 intro: reader.text(keys["intro"], "\(path).intro"),
                 submitLabel: reader.text(keys["submitLabel"], "\(path).submitLabel"),
                 declineLabel: reader.text(keys["declineLabel"], "\(path).declineLabel"),
-                fields: fields
+                fields: fields,
+                verifyHelp: verify.help,
+                verifyQuestionLabels: verify.labels
             )
         }
         return translations

@@ -18,6 +18,7 @@ extension FormDefinition {
             guard let texts = translation.fields[form.fields[index].name] else { continue }
             form.fields[index].apply(texts)
         }
+        form.verification?.apply(translation)
         return form
     }
 
@@ -46,6 +47,15 @@ extension FieldDefinition {
         if let placeholder = texts.placeholder { self.placeholder = placeholder }
         for index in options.indices {
             if let label = texts.options[options[index].value] { options[index].label = label }
+        }
+    }
+}
+
+extension Verification {
+    fileprivate mutating func apply(_ translation: FormTranslation) {
+        if let help = translation.verifyHelp { self.help = help }
+        for index in questions.indices {
+            if let label = translation.verifyQuestionLabels[questions[index].name] { questions[index].label = label }
         }
     }
 }

@@ -36,6 +36,10 @@ public struct FormDefinition: Sendable {
     public var language: String
     /// `branding:`: overrides the app's branding key by key.
     public var branding: Branding?
+    /// `verify:`: questions to answer before the form shows anything from the context.
+    public var verification: Verification?
+    /// `expiresAfter:`: how long the link works after its first opening.
+    public var expiresAfter: Duration?
     /// The file the form came from, for messages.
     public var sourceFile: String
     /// The translation ``localized(to:)`` applied, `nil` for the texts as written.
@@ -59,6 +63,8 @@ public struct FormDefinition: Sendable {
         translations: [String: FormTranslation] = [:],
         language: String = "en",
         branding: Branding? = nil,
+        verification: Verification? = nil,
+        expiresAfter: Duration? = nil,
         sourceFile: String = ""
     ) {
         self.id = id
@@ -74,6 +80,8 @@ public struct FormDefinition: Sendable {
         self.translations = translations
         self.language = language
         self.branding = branding
+        self.verification = verification
+        self.expiresAfter = expiresAfter
         self.sourceFile = sourceFile
         self.appliedLanguage = nil
         self.compiledIntro = IntroTemplate.compiledIfSafe(intro)
@@ -114,6 +122,10 @@ public struct FormTranslation: Sendable {
     public var declineLabel: String?
     /// Field name -> texts.
     public var fields: [String: FieldTranslation]
+    /// `verify.help`.
+    public var verifyHelp: String?
+    /// `verify.questions`: question name -> label.
+    public var verifyQuestionLabels: [String: String]
 
     var compiledIntro: IntroTemplate?
 
@@ -122,13 +134,17 @@ public struct FormTranslation: Sendable {
         intro: String? = nil,
         submitLabel: String? = nil,
         declineLabel: String? = nil,
-        fields: [String: FieldTranslation] = [:]
+        fields: [String: FieldTranslation] = [:],
+        verifyHelp: String? = nil,
+        verifyQuestionLabels: [String: String] = [:]
     ) {
         self.title = title
         self.intro = intro
         self.submitLabel = submitLabel
         self.declineLabel = declineLabel
         self.fields = fields
+        self.verifyHelp = verifyHelp
+        self.verifyQuestionLabels = verifyQuestionLabels
         self.compiledIntro = IntroTemplate.compiledIfSafe(intro)
     }
 }

@@ -1,3 +1,4 @@
+import Forms
 public import Foundation
 public import Logging
 
