@@ -88,7 +88,13 @@ public func buildApplication(
         logger: logger,
         metricsFactory: metricsFactory
     )
-    let retention = RetentionService(store: parts.store.store, settings: config.retention, logger: logger, metricsFactory: metricsFactory)
+    let retention = RetentionService(
+        store: parts.store.store,
+        sessions: parts.store.sessions,
+        settings: config.retention,
+        logger: logger,
+        metricsFactory: metricsFactory
+    )
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
@@ -98,6 +104,7 @@ public func buildApplication(
             forms: parts.forms,
             messages: parts.messages,
             store: parts.store.store,
+            sessions: parts.store.sessions,
             contexts: alvaria,
             deliverer: deliverer,
             tokens: tokens,
@@ -179,6 +186,12 @@ func loadParts(config: AppConfig, logger: Logger) throws(StartupError) -> AppPar
             problems.append("forms: no form definitions (*.yaml) in \(config.forms.directory)")
         }
         for form in forms?.forms ?? [] {
+            if let expiresAfter = form.expiresAfter, expiresAfter >= config.retention.sessionStates {
+                // A purged first opening would let the expired link work again.
+                problems.append(
+                    "forms: \(form.problemFile): expiresAfter is not shorter than retention.sessionStates (RETENTION_SESSION_STATES); raise that or shorten the form's"
+                )
+            }
             guard let branding = form.branding else { continue }
             for problem in PresentationSettings.fileProblems(of: branding, publicDirectory: config.http.publicDirectory) {
                 problems.append("forms: \(form.problemFile): \(problem.key): \(problem.message)")

@@ -1,4 +1,5 @@
 import Forms
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -10,12 +11,16 @@ struct AppDependencies: Sendable {
     let forms: FormCatalog
     let messages: MessageCatalog
     let store: any OutboxStore
+    /// First openings, verification attempts and locks, in the outbox's database.
+    let sessions: any SessionStateStore
     let contexts: any ContextSource
     let deliverer: Deliverer
     /// For `/readyz`: a token can be had.
     let tokens: any AccessTokenSource
     let metrics: PrometheusCollectorRegistry
     let metricsFactory: any MetricsFactory
+    /// The clock of link expiry and verification passes (tests move it).
+    var now: @Sendable () -> Date = { Date() }
     /// Demo mode's dialogs, for the console; nil in live mode (no console).
     let demoDialogs: (any DemoDialogs)?
 }
@@ -32,7 +37,8 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     )
     let pages = PageLibrary(forms: dependencies.forms, presentation: presentation)
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
-    let router = Router(context: AppRequestContext.self)
+    // HEAD answers as GET does without the body; on the form routes, LinkPreviewMiddleware takes it first.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: EventLoopExecutorMiddleware())
     if config.tracing != nil {
         // Outermost, so the server span covers everything; named by route pattern, sessionId
@@ -67,7 +73,9 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     }
     console?.addRoutes(to: root)
     // Only the form routes are rate limited: health, readiness, metrics and static files never are.
+    // Link previews and HEAD are answered first, so that they never count against the person.
     let limited = root.group()
+        .add(middleware: LinkPreviewMiddleware(userAgents: config.previews.userAgents, pages: pages, metricsFactory: dependencies.metricsFactory))
         .add(
             middleware: RateLimitMiddleware(
                 pageLoads: TokenBucketLimiter(perMinute: config.limits.pageLoadsPerMinute),
@@ -83,10 +91,21 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         pages: pages,
         contexts: dependencies.contexts,
         store: dependencies.store,
+        sessions: dependencies.sessions,
         deliverer: dependencies.deliverer,
         signer: FormTokenSigner(secret: config.security.secret, lifetime: config.security.formTokenLifetime),
-        immediateBudget: config.delivery.immediateBudget
+        passes: VerificationPass(secret: config.security.secret),
+        immediateBudget: config.delivery.immediateBudget,
+        verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
+        tracksSessions: dependencies.forms.forms.contains { $0.verification != nil || $0.expiresAfter != nil },
+        now: dependencies.now
     )
-    FormController(flow: flow, crossSite: crossSite, maxBodySize: config.http.maxBodySize, console: console).addRoutes(to: limited)
+    FormController(
+        flow: flow,
+        crossSite: crossSite,
+        maxBodySize: config.http.maxBodySize,
+        console: console,
+        secureCookies: config.http.publicURL.scheme == "https"
+    ).addRoutes(to: limited)
     return router
 }

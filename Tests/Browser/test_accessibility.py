@@ -6,8 +6,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as conditions
 
-from conftest import (assert_accessible, axe_results, block_scripts, emulate_color_scheme, make_driver,
-                      start_dialog, submit, wait)
+from conftest import (assert_accessible, axe_results, block_scripts, click_and_wait_for_next_page, emulate_color_scheme,
+                      make_driver, start_dialog, submit, wait)
 
 THEMES = {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 23, 27)"}  # the page background of each
 
@@ -81,6 +81,48 @@ def arabic_errors(driver, app_url):
     show_errors(driver)
 
 
+CONTACT = {"postalCode": "BS1 5TY", "dateOfBirth": "1984-06-02", "email": "ana@example.com"}
+
+
+def verification(driver, app_url, query=""):
+    open_form(driver, app_url, "contact-details", query=query, **CONTACT)
+    assert driver.find_element(By.ID, "verify-postcode").get_attribute("autocomplete") == "postal-code"
+
+
+def answer(driver, postcode, birth_date="1984-06-02"):
+    driver.find_element(By.ID, "verify-postcode").send_keys(postcode)
+    # A date input's typing order follows the browser's locale: set it as a date picker would.
+    driver.execute_script("document.getElementById('verify-birthDate').value = arguments[0]", birth_date)
+    click_and_wait_for_next_page(driver, driver.find_element(By.CSS_SELECTOR, "form.form button[type='submit']"))
+
+
+def verification_no_match(driver, app_url):
+    verification(driver, app_url)
+    answer(driver, "XX1 1XX")
+    summary = wait(driver).until(conditions.presence_of_element_located((By.ID, "error-summary")))
+    assert "Attempts left: 2" in summary.text
+
+
+def verification_empty(driver, app_url):
+    verification(driver, app_url)
+    driver.execute_script("document.querySelector('form.form').noValidate = true")
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type='submit']").click()
+    wait(driver).until(conditions.presence_of_element_located((By.ID, "verify-postcode-error")))
+
+
+def locked(driver, app_url):
+    verification(driver, app_url)
+    for _ in range(3):
+        answer(driver, "XX1 1XX")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "We could not confirm it is you"
+
+
+def verified(driver, app_url):
+    verification(driver, app_url)
+    answer(driver, "bs1 5ty")
+    assert driver.find_element(By.ID, "field-email").get_attribute("value") == "ana@example.com"
+
+
 PAGES = {
     "form-address-update": form_page("address-update"),
     "form-callback-request": callback_request_with_phone_fields,
@@ -95,6 +137,12 @@ PAGES = {
     "console": console,
     "arabic-form": arabic_form,
     "arabic-errors": arabic_errors,
+    "verification": verification,
+    "verification-no-match": verification_no_match,
+    "verification-empty": verification_empty,
+    "verification-arabic": lambda driver, app_url: verification(driver, app_url, query="?lang=ar"),
+    "locked": locked,
+    "verified": verified,
 }
 
 
@@ -108,7 +156,7 @@ def test_no_accessibility_violations(driver, app_url, page, theme):
     # The rules that matter most here did run (WCAG 2.2's target size among them).
     passed = {rule["id"] for rule in results["passes"]}
     assert {"color-contrast", "html-lang-valid", "document-title"} <= passed
-    if page.startswith("form") or "errors" in page:
+    if page.startswith("form") or "errors" in page or page.startswith("verification"):
         assert {"label", "target-size", "autocomplete-valid"} <= passed
 
 
@@ -124,6 +172,26 @@ def test_no_accessibility_violations_without_javascript(app_url, theme):
         assert driver.find_element(By.ID, "field-email-condition").is_displayed()
         assert_accessible(driver)
         show_errors(driver)
+        assert_accessible(driver)
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_verification_without_javascript(app_url, theme):
+    """The verification step, its errors and the lock need no script."""
+    driver = make_driver()
+    try:
+        block_scripts(driver)
+        emulate_color_scheme(driver, theme)
+        verification(driver, app_url)
+        assert_accessible(driver)
+        answer(driver, "XX1 1XX")
+        assert "Attempts left: 2" in driver.find_element(By.ID, "error-summary").text
+        assert_accessible(driver)
+        answer(driver, "XX1 1XX")
+        answer(driver, "XX1 1XX")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "We could not confirm it is you"
         assert_accessible(driver)
     finally:
         driver.quit()

@@ -270,7 +270,7 @@ struct FormCatalogTests {
             Issue.record("config/forms does not load:\n\(error)")
             return
         }
-        #expect(catalog.forms.map(\.id) == ["address-update", "callback-request", "consent-capture", "satisfaction-survey"])
+        #expect(catalog.forms.map(\.id) == ["address-update", "callback-request", "consent-capture", "contact-details", "satisfaction-survey"])
         #expect(catalog.defaultForm?.id == "address-update")
         for form in catalog.forms {
             #expect(form.translations["es"] != nil, "\(form.id) has Spanish texts")

@@ -16,6 +16,7 @@ public struct AppConfig: Sendable {
     public var retention: RetentionSettings
     public var limits: LimitSettings
     public var presentation: PresentationSettings
+    public var previews: PreviewSettings
     /// Demo mode's in-process simulator; nil in live mode.
     public var demo: DemoSettings?
     public var log: LogSettings
@@ -37,6 +38,7 @@ public struct AppConfig: Sendable {
         retention = RetentionSettings(&values)
         limits = LimitSettings(&values)
         presentation = PresentationSettings(&values, publicDirectory: http.publicDirectory)
+        previews = PreviewSettings(&values)
         log = LogSettings(&values)
         tracing = TracingSettings.read(&values)
         if !values.problems.isEmpty {

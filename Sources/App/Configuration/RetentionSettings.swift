@@ -4,9 +4,12 @@ public struct RetentionSettings: Sendable {
     public var deliveredValues: Duration
     /// How often the retention job looks for delivered outcomes whose values are due for erasure.
     public var interval: Duration
+    /// Sessions' first openings, verification failures and locks are deleted after this long.
+    public var sessionStates: Duration
 
     init(_ values: inout ConfigValues) {
         deliveredValues = values.duration("retention.deliveredValues", default: .seconds(7 * 86400), minimum: .zero)
         interval = values.duration("retention.interval", default: .seconds(3600), minimum: .seconds(1))
+        sessionStates = values.duration("retention.sessionStates", default: .seconds(30 * 86400), minimum: .seconds(3600))
     }
 }

@@ -12,9 +12,15 @@ public import ServiceLifecycle
 /// (``OutboxStore/eraseDeliveredValues(before:)``), idempotent, so several instances sharing a
 /// database may all run it. Logs how many were erased, never what; counts them in
 /// `outbox_values_erased_total`.
+///
+/// The same pass deletes sessions' verification and expiry state older than
+/// `retention.sessionStates` (30 days by default), longer than any form's `expiresAfter`: a
+/// forgotten first opening would let an expired link work again.
 public struct RetentionService: Service {
     let store: any OutboxStore
+    let sessions: (any SessionStateStore)?
     let retainValues: Duration
+    let retainSessionStates: Duration
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
@@ -25,13 +31,16 @@ public struct RetentionService: Service {
     ///   - now: the clock a pass measures the retention against.
     public init(
         store: any OutboxStore,
+        sessions: (any SessionStateStore)? = nil,
         settings: RetentionSettings,
         logger: Logger,
         metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.sessions = sessions
         self.retainValues = settings.deliveredValues
+        self.retainSessionStates = settings.sessionStates
         self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
@@ -59,7 +68,16 @@ public struct RetentionService: Service {
         return count
     }
 
-    /// Runs ``eraseExpiredValues()`` at once, then every `interval`, until graceful shutdown (a pass
+    /// Deletes session state created before now minus `retention.sessionStates`; returns how many.
+    @discardableResult
+    public func purgeSessionStates() async throws -> Int {
+        guard let sessions else { return 0 }
+        let count = try await sessions.purgeStates(createdBefore: now().addingTimeInterval(-retainSessionStates.inSeconds))
+        if count > 0 { logger.info("Deleted session state past its retention", metadata: ["sessions.deleted": "\(count)"]) }
+        return count
+    }
+
+    /// Runs ``eraseExpiredValues()`` and ``purgeSessionStates()`` at once, then every `interval`, until graceful shutdown (a pass
     /// under way finishes first: it is one statement).
     public func run() async throws {
         logger.info(
@@ -69,9 +87,10 @@ public struct RetentionService: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 try await eraseExpiredValues()
+                try await purgeSessionStates()
             } catch {
                 logger.error(
-                    "Cannot erase the values of delivered outcomes; will try again",
+                    "Cannot erase the values of delivered outcomes or old session state; will try again",
                     metadata: ["outbox.storeError": "\(error)", "outbox.retryIn": "\(Deliverer.describe(interval))"]
                 )
             }

@@ -14,8 +14,8 @@ extension AlvariaClient: ContextSource {}
 /// What the person's browser says about languages: the `lang` query parameter (or the form's
 /// `_lang`) and the `Accept-Language` header.
 struct LanguagePreference: Sendable {
-    var requested: String?
-    var acceptLanguage: String?
+    var requested: String? = nil
+    var acceptLanguage: String? = nil
 }
 
 /// A form page to show: the compiled form with what varies for this request.
@@ -32,11 +32,31 @@ struct FormPageView: Sendable {
     }
 }
 
-/// What the flow decided: a form page, a status page, or somewhere else to go.
+/// A verification step to show: the form's questions, and what was wrong with the last answers.
+struct VerificationPageView: Sendable {
+    let page: CompiledVerification
+    let sessionId: SessionID
+    let token: String
+    let problem: VerificationProblem?
+
+    func render() -> ByteBuffer {
+        page.render(sessionId: sessionId, token: token, problem: problem)
+    }
+}
+
+/// The verification cookie to set with a redirect: this browser answered correctly.
+struct IssuedPass: Sendable {
+    let name: String
+    let value: String
+    let lifetime: Duration
+}
+
+/// What the flow decided: a form page, a verification step, a status page, or somewhere else to go.
 enum FlowResult: Sendable {
     case form(FormPageView)
+    case verification(VerificationPageView)
     case status(StatusReply)
-    case redirect(String)
+    case redirect(String, pass: IssuedPass? = nil)
 }
 
 /// What happens when a person opens a link or sends a form, decided without HTTP: which form
@@ -49,17 +69,42 @@ struct FormFlow: Sendable {
     let pages: PageLibrary
     let contexts: any ContextSource
     let store: any OutboxStore
+    /// First openings, verification attempts and locks.
+    let sessions: any SessionStateStore
     let deliverer: Deliverer
     let signer: FormTokenSigner
+    let passes: VerificationPass
     /// How long a submit waits for the first delivery attempt before showing the confirmation.
     let immediateBudget: Duration
+    let verificationMetrics: VerificationMetrics
+    /// Whether any form has `verify:` or `expiresAfter:`: only then does a page load ask the
+    /// database about the session beyond its outcome.
+    let tracksSessions: Bool
+    var now: @Sendable () -> Date = { Date() }
 
     var urls: AppURLs { pages.presentation.urls }
     var messages: MessageCatalog { pages.presentation.messages }
 
     /// Opens the session's form: `formId` from the URL, else the one the context names, else
     /// the default form.
-    func open(formId: String?, sessionId: SessionID, language preference: LanguagePreference, logger: Logger) async -> FlowResult {
+    ///
+    /// - Parameter pass: the request's verification cookie for this session, if it has one.
+    func open(
+        formId: String?,
+        sessionId: SessionID,
+        language preference: LanguagePreference,
+        pass: String?,
+        logger: Logger
+    ) async -> FlowResult {
+        // An expired or locked session is answered from the database alone: no call to Alvaria.
+        var state: SessionState?
+        if tracksSessions {
+            switch await sessionState(sessionId) {
+            case .success(let known): state = known
+            case .failure(let error): return unavailable(error, logger: logger)
+            }
+            if let known = state, let early = gate(known, preference: preference) { return early }
+        }
         // Both at once: a page waits for the slower of the two, not for their sum.
         async let consumed = isConsumed(sessionId)
         let fetched = await fetchContext(sessionId, logger: logger)
@@ -96,6 +141,25 @@ struct FormFlow: Sendable {
             acceptLanguage: preference.acceptLanguage,
             form: form
         )
+        if form.verification != nil || form.expiresAfter != nil {
+            // The first opening starts the link's clock and names its form for the gate above.
+            switch await recordOpening(sessionId, form: form) {
+            case .success(let recorded):
+                if let early = gate(recorded, preference: LanguagePreference(requested: language)) { return early }
+            case .failure(let error): return unavailable(error, logger: logger)
+            }
+        }
+        if form.verification != nil, !passes.isValid(pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
+            guard let step = pages.verification(form.id, language: language) else { return .status(StatusReply(.notFound)) }
+            return .verification(
+                VerificationPageView(
+                    page: step,
+                    sessionId: sessionId,
+                    token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                    problem: nil
+                )
+            )
+        }
         guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
         return .form(
             FormPageView(
@@ -111,7 +175,14 @@ struct FormFlow: Sendable {
 
     /// Checks the token, validates, stores the outcome, tries to deliver it, and says where to go.
     /// `values` is the decoded post, `_token`, `_lang` (the page's language) and `_action` included.
-    func submit(form: FormDefinition, sessionId: SessionID, values: FormValues, acceptLanguage: String?, logger: Logger) async -> FlowResult {
+    func submit(
+        form: FormDefinition,
+        sessionId: SessionID,
+        values: FormValues,
+        acceptLanguage: String?,
+        pass: String?,
+        logger: Logger
+    ) async -> FlowResult {
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
         guard let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: form.id) else {
             logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
@@ -125,7 +196,19 @@ struct FormFlow: Sendable {
             )
         }
 
-        let submittedAt = Date()
+        if form.verification != nil || form.expiresAfter != nil {
+            switch await sessionState(sessionId) {
+            case .success(let state): if let state, let early = gate(state, preference: LanguagePreference(requested: language)) { return early }
+            case .failure(let error): return unavailable(error, logger: logger)
+            }
+        }
+        if form.verification != nil, !passes.isValid(pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
+            // Not verified in this browser (or no longer): the form's address asks first.
+            logger.notice("Submit without verification", metadata: ["session": "\(sessionId.shortened)", "form": "\(form.id)"])
+            return .redirect(urls.form(form.id, sessionId: sessionId.rawValue, language: language))
+        }
+
+        let submittedAt = now()
         // "No thanks" exists only where the form offers it; elsewhere the post is an ordinary submit.
         let declined = values.first("_action") == "decline" && form.decline != nil
         let variables: [OutcomeVariable]
@@ -202,7 +285,7 @@ struct FormFlow: Sendable {
 
     // MARK: - Helpers
 
-    private func isConsumed(_ sessionId: SessionID) async -> Result<Bool, any Error> {
+    func isConsumed(_ sessionId: SessionID) async -> Result<Bool, any Error> {
         do {
             return .success(try await store.isConsumed(sessionId: sessionId.rawValue))
         } catch {
@@ -210,7 +293,7 @@ struct FormFlow: Sendable {
         }
     }
 
-    private func fetchContext(_ sessionId: SessionID, logger: Logger) async -> Result<DisposableAppContext, AlvariaError> {
+    func fetchContext(_ sessionId: SessionID, logger: Logger) async -> Result<DisposableAppContext, AlvariaError> {
         do throws(AlvariaError) {
             return .success(try await contexts.context(for: sessionId, logger: logger))
         } catch {
@@ -219,7 +302,7 @@ struct FormFlow: Sendable {
     }
 
     /// 503; the controller gives its button the URL that loads the same page again.
-    private func unavailable(_ error: any Error, logger: Logger) -> FlowResult {
+    func unavailable(_ error: any Error, logger: Logger) -> FlowResult {
         if !(error is AlvariaError) {
             logger.error("Store not available", metadata: ["error.type": "\(type(of: error))"])
         }

@@ -23,6 +23,11 @@ struct AppURLs: Sendable {
             + (language.map { "&lang=\(PercentEncoding.encode($0))" } ?? "")
     }
 
+    /// `POST {basePath}/f/{formId}/verify?sessionId=S`: the verification step's answers.
+    func verify(_ formId: String, sessionId: String) -> String {
+        "\(basePath)/f/\(PercentEncoding.encode(formId))/verify?sessionId=\(PercentEncoding.encode(sessionId))"
+    }
+
     func done(_ formId: String, sessionId: String, language: String, declined: Bool) -> String {
         "\(basePath)/f/\(PercentEncoding.encode(formId))/done?sessionId=\(PercentEncoding.encode(sessionId))&lang=\(PercentEncoding.encode(language))"
             + (declined ? "&declined=1" : "")

@@ -78,12 +78,15 @@ struct ConsoleController: Sendable {
         return Response(status: .seeOther, headers: [.location: urls.console])
     }
 
-    /// A context a CX script might send for this form: its id plus a value for every prefilled path.
+    /// A context a CX script might send for this form: its id plus a value for every prefilled
+    /// path and every verification answer.
     static func sampleContext(for form: FormDefinition) -> String {
         var object: [String: Any] = ["form": form.id, "lang": "en"]
-        for field in form.fields {
-            guard let path = field.prefill?.split(separator: ".").dropFirst().map(String.init), !path.isEmpty else { continue }
-            insert(sampleValue(path.last!), at: path[...], into: &object)
+        let paths = form.fields.compactMap(\.prefill) + (form.verification?.questions.map(\.answerPath) ?? [])
+        for text in paths {
+            let path = text.split(separator: ".").dropFirst().map(String.init)
+            guard let last = path.last else { continue }
+            insert(sampleValue(last), at: path[...], into: &object)
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
@@ -103,7 +106,8 @@ struct ConsoleController: Sendable {
     private static let samples: [String: String] = [
         "firstName": "Ana", "lastName": "García", "fullName": "Ana García", "name": "Ana García", "street": "12 Harbour Road",
         "city": "Bristol", "postalCode": "BS1 5TY", "postcode": "BS1 5TY", "country": "GB", "email": "ana@example.com",
-        "phone": "+44 117 496 0000", "customerId": "C-1042", "accountNumber": "88120347",
+        "phone": "+44 117 496 0000", "customerId": "C-1042", "accountNumber": "88120347", "dateOfBirth": "1984-06-02",
+        "accountLast4": "0347", "oneTimeCode": "482913",
     ]
 
     private static func sampleValue(_ key: String) -> String {

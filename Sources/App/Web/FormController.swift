@@ -10,6 +10,8 @@ struct FormController: Sendable {
     let maxBodySize: Int
     /// Shown at `GET {basePath}/` without a sessionId in demo mode.
     let console: ConsoleController?
+    /// Verification cookies are `Secure` when people reach the app over https.
+    let secureCookies: Bool
 
     var forms: FormCatalog { flow.forms }
     var pages: PageLibrary { flow.pages }
@@ -20,6 +22,7 @@ struct FormController: Sendable {
         group.get("s/:sessionId", use: short)
         group.get("f/:formId", use: show)
         group.post("f/:formId", use: submit)
+        group.post("f/:formId/verify", use: verify)
         group.get("f/:formId/done", use: done)
     }
 
@@ -65,6 +68,54 @@ struct FormController: Sendable {
     /// `POST /f/{formId}?sessionId=S`: the checks that concern HTTP (origin, encoding, size)
     /// here, the rest in the flow.
     @Sendable func submit(_ request: Request, context: some RequestContext) async throws -> Response {
+        try await post(request, context: context) { form, sessionId, values in
+            await flow.submit(
+                form: form,
+                sessionId: sessionId,
+                values: values,
+                acceptLanguage: request.headers[.acceptLanguage],
+                pass: pass(of: request, sessionId: sessionId),
+                logger: context.logger
+            )
+        }
+    }
+
+    /// `POST /f/{formId}/verify?sessionId=S`: the verification step's answers, checked as a submit is.
+    @Sendable func verify(_ request: Request, context: some RequestContext) async throws -> Response {
+        try await post(request, context: context) { form, sessionId, values in
+            await flow.verify(
+                form: form,
+                sessionId: sessionId,
+                values: values,
+                acceptLanguage: request.headers[.acceptLanguage],
+                logger: context.logger
+            )
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func open(formId: String?, sessionId: SessionID, request: Request, context: some RequestContext) async -> Response {
+        let preference = LanguagePreference(
+            requested: request.uri.queryParameters["lang"].map(String.init),
+            acceptLanguage: request.headers[.acceptLanguage]
+        )
+        let result = await flow.open(
+            formId: formId,
+            sessionId: sessionId,
+            language: preference,
+            pass: pass(of: request, sessionId: sessionId),
+            logger: context.logger
+        )
+        return respond(result, to: request)
+    }
+
+    /// A form post's HTTP checks (origin, encoding, size), then `decide` with its values.
+    private func post(
+        _ request: Request,
+        context: some RequestContext,
+        decide: (FormDefinition, SessionID, FormValues) async -> FlowResult
+    ) async throws -> Response {
         let formId = try context.parameters.require("formId")
         guard let form = forms[formId] else { return respond(.status(StatusReply(.notFound)), to: request) }
         guard let sessionId = sessionId(of: request) else {
@@ -87,36 +138,41 @@ struct FormController: Sendable {
             // Over http.maxBodySize, or more fields than any form has (URLEncodedForm.maxFields).
             return respond(.status(StatusReply(.tooLarge)), to: request)
         }
-        let result = await flow.submit(
-            form: form,
-            sessionId: sessionId,
-            values: values,
-            acceptLanguage: request.headers[.acceptLanguage],
-            logger: context.logger
-        )
-        return respond(result, to: request)
+        return respond(await decide(form, sessionId, values), to: request)
     }
 
-    // MARK: - Helpers
-
-    private func open(formId: String?, sessionId: SessionID, request: Request, context: some RequestContext) async -> Response {
-        let preference = LanguagePreference(
-            requested: request.uri.queryParameters["lang"].map(String.init),
-            acceptLanguage: request.headers[.acceptLanguage]
-        )
-        return respond(await flow.open(formId: formId, sessionId: sessionId, language: preference, logger: context.logger), to: request)
+    /// The request's verification cookie for this session.
+    private func pass(of request: Request, sessionId: SessionID) -> String? {
+        request.cookies[VerificationPass.cookieName(sessionId: sessionId.rawValue)]?.value
     }
 
     private func respond(_ result: FlowResult, to request: Request) -> Response {
         switch result {
         case .form(let view):
             return pages.response(for: view)
+        case .verification(let view):
+            return pages.response(for: view)
         case .status(var reply):
             // "Try again" loads the same page again.
             if reply.page == .unavailable, reply.actionURL == nil { reply.actionURL = request.uri.description }
             return pages.response(for: reply, request: request)
-        case .redirect(let location):
-            return Response(status: .seeOther, headers: [.location: location])
+        case .redirect(let location, let pass):
+            var response = Response(status: .seeOther, headers: [.location: location])
+            if let pass {
+                // HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
+                response.setCookie(
+                    Cookie(
+                        name: pass.name,
+                        value: pass.value,
+                        maxAge: Int(pass.lifetime.components.seconds),
+                        path: urls.basePath + "/",
+                        secure: secureCookies,
+                        httpOnly: true,
+                        sameSite: .strict
+                    )
+                )
+            }
+            return response
         }
     }
 

@@ -19,7 +19,8 @@ struct MessageCatalog: Sendable {
             "invalidCharacters",
         ].map { "field.\($0)" }
         + StatusPage.allCases.flatMap { ["page.\($0.rawValue).title", "page.\($0.rawValue).message"] }
-        + ["page.pageExpired.action", "page.unavailable.action"]
+        + ["page.pageExpired.action", "page.unavailable.action", "page.preview.title", "page.preview.message"]
+        + ["verify.intro", "verify.submit", "verify.noMatch"]
 
     static let fallbackLanguage = "en"
 
@@ -143,14 +144,18 @@ struct MessageCatalog: Sendable {
 enum StatusPage: String, CaseIterable, Sendable {
     case confirmation, declined, alreadyCompleted, linkIncomplete, notFound, expired, pageExpired, unavailable
     case tooLarge, badRequest, tooManyRequests, serverError
+    /// Verification failed too often: the session is locked.
+    case locked
+    /// `expiresAfter` has passed since the link was first opened.
+    case linkTimedOut
 
     var status: HTTPStatusCode {
         switch self {
         case .confirmation, .declined, .alreadyCompleted: 200
         case .linkIncomplete, .badRequest: 400
         case .notFound: 404
-        case .expired: 410
-        case .pageExpired: 403
+        case .expired, .linkTimedOut: 410
+        case .pageExpired, .locked: 403
         case .unavailable: 503
         case .tooLarge: 413
         case .tooManyRequests: 429

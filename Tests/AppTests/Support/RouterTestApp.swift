@@ -80,7 +80,12 @@ struct RouterTestApp: BrowserRequests, Sendable {
     let client: any TestClientProtocol
     let contexts: InMemoryContexts
     let store: InMemoryOutboxStore
+    let sessions: InMemorySessionStateStore
     let poster: InMemoryPoster
+    /// The clock of link expiry and verification passes.
+    let clock: TestDateClock
+    /// `security.secret`, for tests that sign what the app would.
+    static let secret = "test-secret-0123456789-0123456789-abcdef"
     /// The CX side, with the calls the simulator-backed tests use (`createDialog`, `outcomes`…).
     var simulator: InMemoryDialogs { InMemoryDialogs(contexts: contexts, poster: poster) }
 
@@ -97,7 +102,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             // Never called: the contexts and the poster are in memory.
             "ALVARIA_TOKEN_URL": "http://127.0.0.1:9/tokenservice/oauth2/access_token",
             "ALVARIA_API_BASE_URL": "http://127.0.0.1:9/via/v2",
-            "SECURITY_SECRET": "test-secret-0123456789-0123456789-abcdef",
+            "SECURITY_SECRET": secret,
             "DATABASE_URL": "sqlite:/nonexistent/never-opened.sqlite",
             "FORMS_DIRECTORY": packageRoot.appendingPathComponent("config/forms").path,
             "HTTP_PUBLIC_DIRECTORY": packageRoot.appendingPathComponent("Public").path,
@@ -109,6 +114,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
         )
         let contexts = InMemoryContexts()
         let store = InMemoryOutboxStore()
+        let sessions = InMemorySessionStateStore(outbox: store)
+        let clock = TestDateClock()
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
@@ -116,16 +123,18 @@ struct RouterTestApp: BrowserRequests, Sendable {
             forms: try FormCatalog.load(directory: config.forms.directory),
             messages: try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage),
             store: store,
+            sessions: sessions,
             contexts: contexts,
             deliverer: Deliverer(store: store, poster: poster, settings: config.delivery, logger: quietLogger, metricsFactory: metricsFactory),
             tokens: poster,
             metrics: registry,
             metricsFactory: metricsFactory,
+            now: clock.function,
             demoDialogs: nil
         )
         let router = buildRouter(config: config, dependencies: dependencies, logger: quietLogger)
         return try await Application(router: router, logger: quietLogger).test(.router) { client in
-            try await body(RouterTestApp(client: client, contexts: contexts, store: store, poster: poster))
+            try await body(RouterTestApp(client: client, contexts: contexts, store: store, sessions: sessions, poster: poster, clock: clock))
         }
     }
 }

@@ -12,6 +12,8 @@ struct PageChrome: Sendable {
     let displayName: String?
     /// Only the form page has a script (conditional fields, focus on errors).
     let script: String?
+    /// Open Graph's title and description, for the page link previews see.
+    var openGraph: (title: String, description: String)? = nil
     var hasBrand: Bool { logo != nil || displayName != nil }
 }
 
@@ -31,7 +33,15 @@ enum Layout {
         page.attribute("dir", chrome.dir)
         page.markup(">\n<head>\n<meta charset=\"utf-8\">\n")
         page.markup("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        page.markup("<meta name=\"referrer\" content=\"same-origin\">\n<title>")
+        page.markup("<meta name=\"referrer\" content=\"same-origin\">\n")
+        if let openGraph = chrome.openGraph {
+            page.markup("<meta property=\"og:type\" content=\"website\">\n<meta property=\"og:title\"")
+            page.attribute("content", openGraph.title)
+            page.markup(">\n<meta property=\"og:description\"")
+            page.attribute("content", openGraph.description)
+            page.markup(">\n")
+        }
+        page.markup("<title>")
         titlePrefix(&page)
         page.text(chrome.pageTitle)
         page.markup("</title>\n<link rel=\"icon\"")

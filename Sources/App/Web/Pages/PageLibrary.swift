@@ -1,5 +1,6 @@
 import Forms
 import Hummingbird
+import NIOCore
 
 /// Every page the app serves, compiled at start-up: each form in each language the app speaks,
 /// and each status page in each language and brand. Also the one place a ``StatusReply`` becomes
@@ -9,6 +10,10 @@ struct PageLibrary: Sendable {
     /// Form id -> language -> the compiled form.
     private let forms: [String: [String: CompiledForm]]
     private let statusPages: [StatusKey: CompiledPage<StatusPageState>]
+    /// Form id -> language -> the verification step, for forms with `verify:`.
+    private let verifications: [String: [String: CompiledVerification]]
+    /// Language -> the page link previews get, rendered once: it has nothing that varies.
+    private let previewPages: [String: ByteBuffer]
 
     /// A status page in one language, wearing the app's brand (`brand` empty) or a form's.
     private struct StatusKey: Hashable {
@@ -22,11 +27,15 @@ struct PageLibrary: Sendable {
         let languages = presentation.messages.languages
         var forms: [String: [String: CompiledForm]] = [:]
         var statusPages: [StatusKey: CompiledPage<StatusPageState>] = [:]
+        var verifications: [String: [String: CompiledVerification]] = [:]
         // Forms without their own branding wear the app's: their status pages are the app's.
         let brands: [(String, FormDefinition?)] = [("", nil)] + catalog.forms.filter { $0.branding != nil }.map { ($0.id, $0) }
         for language in languages {
             for form in catalog.forms {
                 forms[form.id, default: [:]][language] = CompiledForm(form, language: language, presentation: presentation)
+                if let verification = CompiledVerification(form, language: language, presentation: presentation) {
+                    verifications[form.id, default: [:]][language] = verification
+                }
             }
             for status in StatusPage.allCases {
                 for (brand, form) in brands {
@@ -41,11 +50,27 @@ struct PageLibrary: Sendable {
         }
         self.forms = forms
         self.statusPages = statusPages
+        self.verifications = verifications
+        previewPages = Dictionary(
+            uniqueKeysWithValues: languages.map {
+                ($0, PreviewPageTemplate.compile(language: $0, presentation: presentation).render(StaticPageState()))
+            }
+        )
     }
 
     /// The form in `language`, which ``MessageCatalog/negotiate(query:context:acceptLanguage:form:)`` chose.
     func form(_ id: String, language: String) -> CompiledForm? {
         forms[id]?[language] ?? forms[id]?[MessageCatalog.fallbackLanguage]
+    }
+
+    /// The verification step of a form with `verify:`, in `language`.
+    func verification(_ id: String, language: String) -> CompiledVerification? {
+        verifications[id]?[language] ?? verifications[id]?[MessageCatalog.fallbackLanguage]
+    }
+
+    /// The HTML response for a verification step: 422 when its answers had a problem.
+    func response(for view: VerificationPageView) -> Response {
+        Self.html(view.render(), status: view.problem == nil ? .ok : .unprocessableContent)
     }
 
     /// The HTML response for a form page.
@@ -79,7 +104,20 @@ struct PageLibrary: Sendable {
             statusPages[StatusKey(page: reply.page, language: language, brand: brand)]
             ?? statusPages[StatusKey(page: reply.page, language: MessageCatalog.fallbackLanguage, brand: "")]
         // Every status was compiled in every language and brand: only a bug gets here without one.
-        return page?.render(StatusPageState(actionURL: reply.actionURL)) ?? ByteBuffer(string: "Internal error\n")
+        return page?.render(StatusPageState(actionURL: reply.actionURL, detail: reply.detail)) ?? ByteBuffer(string: "Internal error\n")
+    }
+
+    /// The neutral page for a link preview or a `HEAD`, in the language the request asks for; a
+    /// `HEAD` gets its headers only.
+    func previewResponse(for request: Request) -> Response {
+        let language = presentation.messages.negotiate(query: nil, context: nil, acceptLanguage: request.headers[.acceptLanguage])
+        let body = previewPages[language] ?? previewPages[MessageCatalog.fallbackLanguage] ?? ByteBuffer()
+        var response = Self.html(body)
+        if request.method == .head {
+            // The length the GET would have, and no body: as Hummingbird answers a HEAD itself.
+            response.body = ResponseBody(contentLength: body.readableBytes) { _ in }
+        }
+        return response
     }
 
     /// An HTML response; pages carry personal data, so nothing may be cached.

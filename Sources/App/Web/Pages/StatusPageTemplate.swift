@@ -15,6 +15,8 @@ struct StatusReply: Sendable {
     var statusCode: HTTPStatusCode?
     /// Seconds, for `Retry-After`.
     var retryAfter: Int?
+    /// A paragraph of the form's own, after the page's message: the locked page's `verify.help`.
+    var detail: String?
 
     init(
         _ page: StatusPage,
@@ -22,7 +24,8 @@ struct StatusReply: Sendable {
         form: FormDefinition? = nil,
         actionURL: String? = nil,
         statusCode: HTTPStatusCode? = nil,
-        retryAfter: Int? = nil
+        retryAfter: Int? = nil,
+        detail: String? = nil
     ) {
         self.page = page
         self.language = language
@@ -30,22 +33,30 @@ struct StatusReply: Sendable {
         self.actionURL = actionURL
         self.statusCode = statusCode
         self.retryAfter = retryAfter
+        self.detail = detail
     }
 }
 
-/// What varies on a status page: its button's URL, if it has one.
+/// What varies on a status page: its button's URL and the form's own paragraph, if it has them.
 struct StatusPageState: PageState {
-    enum Slot: Sendable { case actionURL }
-    enum Condition: Sendable { case hasAction }
+    enum Slot: Sendable { case actionURL, detail }
+    enum Condition: Sendable { case hasAction, hasDetail }
 
     let actionURL: String?
+    var detail: String? = nil
 
     func write(_ slot: Slot, to html: inout HTMLOutput) {
-        html.writeEscaped(actionURL ?? "")
+        switch slot {
+        case .actionURL: html.writeEscaped(actionURL ?? "")
+        case .detail: html.writeEscaped(detail ?? "")
+        }
     }
 
     func holds(_ condition: Condition) -> Bool {
-        actionURL != nil
+        switch condition {
+        case .hasAction: actionURL != nil
+        case .hasDetail: detail != nil
+        }
     }
 }
 
@@ -70,6 +81,11 @@ enum StatusPageTemplate {
             page.markup("</h1>\n<p>")
             page.text(messages.text("page.\(status.rawValue).message", language))
             page.markup("</p>\n")
+            page.section(.hasDetail) { page in
+                page.markup("<p class=\"help\">")
+                page.slot(.detail)
+                page.markup("</p>\n")
+            }
             page.section(.hasAction) { page in
                 page.markup("<p><a class=\"button\" href=\"")
                 page.slot(.actionURL)

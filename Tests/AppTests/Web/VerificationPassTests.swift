@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+@testable import App
+
+@Suite("The verification pass")
+struct VerificationPassTests {
+    let passes = VerificationPass(secret: Array("pass-secret-0123456789-0123456789-abcdef".utf8))
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("is valid for its session and form until it expires, and for nothing else")
+    func scope() {
+        let value = passes.value(sessionId: "S-1", formId: "contact-details", expiresAt: now.addingTimeInterval(1800))
+        #expect(passes.isValid(value, sessionId: "S-1", formId: "contact-details", now: now))
+        #expect(passes.isValid(value, sessionId: "S-1", formId: "contact-details", now: now.addingTimeInterval(1799)))
+        #expect(!passes.isValid(value, sessionId: "S-1", formId: "contact-details", now: now.addingTimeInterval(1800)))
+        #expect(!passes.isValid(value, sessionId: "S-2", formId: "contact-details", now: now))
+        #expect(!passes.isValid(value, sessionId: "S-1", formId: "address-update", now: now))
+        #expect(!passes.isValid(nil, sessionId: "S-1", formId: "contact-details", now: now))
+        let other = VerificationPass(secret: Array("another-secret-0123456789-0123456789-xyz".utf8))
+        #expect(!other.isValid(value, sessionId: "S-1", formId: "contact-details", now: now))
+    }
+
+    @Test("a form token is not a pass, nor a pass with its expiry changed")
+    func forgeries() {
+        let secret = Array("pass-secret-0123456789-0123456789-abcdef".utf8)
+        let token = FormTokenSigner(secret: secret, lifetime: .seconds(3600)).token(sessionId: "S-1", formId: "contact-details", issuedAt: now)
+        #expect(!passes.isValid(token, sessionId: "S-1", formId: "contact-details", now: now.addingTimeInterval(-10)))
+        let value = passes.value(sessionId: "S-1", formId: "contact-details", expiresAt: now.addingTimeInterval(60))
+        let signature = value.split(separator: ".")[1]
+        #expect(!passes.isValid("\(Int(now.timeIntervalSince1970) + 99_999).\(signature)", sessionId: "S-1", formId: "contact-details", now: now))
+        for garbage in ["", ".", "abc", "1.2.3", "\(Int(now.timeIntervalSince1970) + 60).", "x.\(signature)"] {
+            #expect(!passes.isValid(garbage, sessionId: "S-1", formId: "contact-details", now: now))
+        }
+    }
+
+    @Test("its cookie's name is one per session and does not carry the sessionId")
+    func cookieName() {
+        let name = VerificationPass.cookieName(sessionId: "abc:123")
+        #expect(name == VerificationPass.cookieName(sessionId: "abc:123"))
+        #expect(name != VerificationPass.cookieName(sessionId: "abc:124"))
+        #expect(!name.contains("abc"))
+        #expect(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+    }
+}
