@@ -97,7 +97,7 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         passes: VerificationPass(secret: config.security.secret),
         immediateBudget: config.delivery.immediateBudget,
         verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
-        tracksSessions: dependencies.forms.forms.contains { $0.verification != nil || $0.expiresAfter != nil },
+        tracksSessions: dependencies.forms.forms.contains(where: \.tracksSession),
         now: dependencies.now
     )
     FormController(

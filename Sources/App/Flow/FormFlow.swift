@@ -32,6 +32,12 @@ struct FormPageView: Sendable {
     }
 }
 
+extension FormDefinition {
+    /// Whether the session's state in the database concerns this form: its first opening (for
+    /// `expiresAfter`) or its verification.
+    var tracksSession: Bool { verification != nil || expiresAfter != nil }
+}
+
 /// A verification step to show: the form's questions, and what was wrong with the last answers.
 struct VerificationPageView: Sendable {
     let page: CompiledVerification
@@ -97,8 +103,10 @@ struct FormFlow: Sendable {
         logger: Logger
     ) async -> FlowResult {
         // An expired or locked session is answered from the database alone: no call to Alvaria.
+        // Asked only when the form could need it: a link naming a form without verify: or
+        // expiresAfter: costs no read (a page load's CPU rose by a fifth with one).
         var state: SessionState?
-        if tracksSessions {
+        if tracksSessions, formId.flatMap({ forms[$0] }).map(\.tracksSession) ?? true {
             switch await sessionState(sessionId) {
             case .success(let known): state = known
             case .failure(let error): return unavailable(error, logger: logger)
@@ -141,8 +149,9 @@ struct FormFlow: Sendable {
             acceptLanguage: preference.acceptLanguage,
             form: form
         )
-        if form.verification != nil || form.expiresAfter != nil {
-            // The first opening starts the link's clock and names its form for the gate above.
+        if form.tracksSession, state?.firstOpenedAt == nil {
+            // The first opening starts the link's clock and names its form for the gate above;
+            // later ones were answered by that gate already, and write nothing.
             switch await recordOpening(sessionId, form: form) {
             case .success(let recorded):
                 if let early = gate(recorded, preference: LanguagePreference(requested: language)) { return early }
@@ -196,7 +205,7 @@ struct FormFlow: Sendable {
             )
         }
 
-        if form.verification != nil || form.expiresAfter != nil {
+        if form.tracksSession {
             switch await sessionState(sessionId) {
             case .success(let state): if let state, let early = gate(state, preference: LanguagePreference(requested: language)) { return early }
             case .failure(let error): return unavailable(error, logger: logger)
