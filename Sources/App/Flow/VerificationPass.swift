@@ -18,7 +18,13 @@ struct VerificationPass: Sendable {
     /// for each. A hash, so the cookie does not repeat the sessionId.
     static func cookieName(sessionId: String) -> String {
         let digest = SHA256.hash(data: Data(sessionId.utf8))
-        return "verified_" + digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var name = Array("verified_".utf8)
+        for byte in digest.prefix(12) {
+            name.append(hex[Int(byte >> 4)])
+            name.append(hex[Int(byte & 0x0f)])
+        }
+        return String(decoding: name, as: UTF8.self)
     }
 
     func value(sessionId: String, formId: String, expiresAt: Date) -> String {

@@ -141,9 +141,11 @@ struct FormController: Sendable {
         return respond(await decide(form, sessionId, values), to: request)
     }
 
-    /// The request's verification cookie for this session.
+    /// The request's verification cookie for this session. Most page loads carry no cookie at
+    /// all: they cost no hash of the sessionId.
     private func pass(of request: Request, sessionId: SessionID) -> String? {
-        request.cookies[VerificationPass.cookieName(sessionId: sessionId.rawValue)]?.value
+        guard request.headers[.cookie] != nil else { return nil }
+        return request.cookies[VerificationPass.cookieName(sessionId: sessionId.rawValue)]?.value
     }
 
     private func respond(_ result: FlowResult, to request: Request) -> Response {

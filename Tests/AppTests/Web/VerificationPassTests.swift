@@ -43,3 +43,21 @@ struct VerificationPassTests {
         #expect(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
     }
 }
+
+@Suite("Finding a preview agent in a User-Agent")
+struct UserAgentMatcherTests {
+    let matcher = UserAgentMatcher(PreviewSettings.builtInAgents + ["ScannerBot"])
+
+    @Test("finds each name anywhere, whatever its case, and nothing in a browser's")
+    func matches() {
+        #expect(matcher.match("WhatsApp/2.23.20.0 A") == "WhatsApp")
+        #expect(matcher.match("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)") == "facebookexternalhit")
+        #expect(matcher.match("Mozilla/5.0 (compatible; DISCORDBOT/2.0; +https://discordapp.com)") == "Discordbot")
+        #expect(matcher.match("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)") == "Slackbot")
+        #expect(matcher.match("x scannerbot") == "ScannerBot")
+        #expect(matcher.match("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1") == nil)
+        #expect(matcher.match("") == nil)
+        #expect(matcher.match("WhatsAp") == nil)
+        #expect(matcher.match("Ünïcødé TelegramBot") == "TelegramBot")
+    }
+}
