@@ -56,7 +56,10 @@ swift_status=${PIPESTATUS[0]}
 set -e
 swift_summary=$(grep -E 'Test run with [0-9]+ tests?' "$swift_log" | tail -1)
 swift_total=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$swift_summary")
-swift_failed=$(grep -cE '^✘ Test .* (failed|recorded)' "$swift_log" || true)
+# One line per failed test ("✘ Test … failed after …"); a test's recorded issues are not counted again.
+swift_failed=$(grep -E '^✘ Test ".*" .*failed after' "$swift_log" | sort -u | wc -l)
+# A failed test fails the run whatever swift test's exit status says.
+if [ "$swift_failed" -gt 0 ]; then swift_status=1; fi
 echo "$swift_summary"
 # A skipped suite must not pass for a run one: everything it needs is set up above.
 if grep -E '(Test|Suite) ".*" skipped' "$swift_log"; then

@@ -72,6 +72,7 @@ struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         if let call { state.received(call) }
         defer { if let call { state.answered(call) } }
+        if call == .context { await state.waitWhileContextsHeld() }
         let latency = state.latency
         if latency > .zero, !request.uri.path.contains("/simulator/") {
             try await Task.sleep(for: latency)

@@ -31,6 +31,9 @@ public final class SimulatorState: Sendable {
         public var latencyMs: Int?
         public var dropNext: Int?
         public var expireTokens: Bool?
+        /// Context calls are held until this many are in flight at once (at most 10 s), then all
+        /// answered: a test of concurrency that does not depend on timing.
+        public var holdContexts: Int?
 
         public init(
             failNextContext: Int? = nil,
@@ -38,7 +41,8 @@ public final class SimulatorState: Sendable {
             failNextToken: Int? = nil,
             latencyMs: Int? = nil,
             dropNext: Int? = nil,
-            expireTokens: Bool? = nil
+            expireTokens: Bool? = nil,
+            holdContexts: Int? = nil
         ) {
             self.failNextContext = failNextContext
             self.failNextOutcome = failNextOutcome
@@ -46,6 +50,7 @@ public final class SimulatorState: Sendable {
             self.latencyMs = latencyMs
             self.dropNext = dropNext
             self.expireTokens = expireTokens
+            self.holdContexts = holdContexts
         }
     }
 
@@ -78,6 +83,9 @@ public final class SimulatorState: Sendable {
         var latencyMs = 0
         var dropNext = 0
         var stats = Stats()
+        /// `holdContexts`: 0 when context calls are not held.
+        var holdContexts = 0
+        var held: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
     private let state = Mutex(State())
@@ -134,9 +142,32 @@ public final class SimulatorState: Sendable {
     /// Marks a context or outcome request as received (latency included); pair with ``answered(_:)``.
     func received(_ call: Call) {
         guard let (current, maximum) = Self.inFlightFields(call) else { return }
-        state.withLock { state in
+        let released = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.stats[keyPath: current] += 1
             state.stats[keyPath: maximum] = max(state.stats[keyPath: maximum], state.stats[keyPath: current])
+            guard call == .context, state.holdContexts > 0, state.stats.contextsInFlight >= state.holdContexts else { return [] }
+            state.holdContexts = 0
+            defer { state.held = [:] }
+            return Array(state.held.values)
+        }
+        for continuation in released { continuation.resume() }
+    }
+
+    /// Waits while context calls are held (`holdContexts`), at most `timeout`.
+    func waitWhileContextsHeld(timeout: Duration = .seconds(10)) async {
+        let id = UUID()
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            state.withLock { $0.held.removeValue(forKey: id) }?.resume()
+        }
+        defer { timer.cancel() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = state.withLock { state -> Bool in
+                guard state.holdContexts > 0 else { return false }
+                state.held[id] = continuation
+                return true
+            }
+            if !wait { continuation.resume() }
         }
     }
 
@@ -192,6 +223,7 @@ public final class SimulatorState: Sendable {
             if let n = faults.failNextToken { state.failNext[.token] = max(0, n) }
             if let ms = faults.latencyMs { state.latencyMs = max(0, ms) }
             if let n = faults.dropNext { state.dropNext = max(0, n) }
+            if let n = faults.holdContexts { state.holdContexts = max(0, n) }
             if faults.expireTokens == true {
                 let now = Date()
                 for key in state.tokens.keys { state.tokens[key] = now }
@@ -234,7 +266,8 @@ public final class SimulatorState: Sendable {
                 failNextToken: state.failNext[.token] ?? 0,
                 latencyMs: state.latencyMs,
                 dropNext: state.dropNext,
-                expireTokens: nil
+                expireTokens: nil,
+                holdContexts: state.holdContexts
             )
         }
     }

@@ -25,7 +25,9 @@ struct UpstreamLimitTests {
     func poolFollowsTheCap() async throws {
         let overrides = ["LIMITS_UPSTREAM_CONCURRENCY": "20", "LIMITS_UPSTREAM_QUEUE_TIMEOUT": "10s"]
         try await TestApp.run(overrides: overrides) { app in
-            let uri = try await Self.prepare(app, latencyMs: 500)
+            let uri = try await Self.prepare(app, latencyMs: 0)
+            // Alvaria answers no context until 16 are waiting: reached only if the app lets 16 out at once.
+            try await app.simulator.setFaults(#"{"holdContexts": 16}"#)
             let statuses = try await Self.concurrentLoads(16, of: uri, port: try #require(app.client.port))
             #expect(statuses == Array(repeating: 200, count: 16))
             #expect(app.simulator.state.stats.maxContextsInFlight == 16)
