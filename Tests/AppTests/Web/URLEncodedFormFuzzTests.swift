@@ -56,7 +56,10 @@ struct URLEncodedFormFuzzTests {
     static func foundationDecode(_ part: Substring) -> String? {
         let bom = "\u{FEFF}"
         if part.hasPrefix(bom) { return foundationDecode(part.dropFirst()).map { bom + $0 } }
-        guard let decoded = part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { return nil }
+        // `+` to a space scalar by scalar: as a Character, a `+` followed by a combining mark is
+        // not a `+`, and String's replacing would leave it.
+        let spaced = String(String.UnicodeScalarView(part.unicodeScalars.map { $0 == "+" ? " " : $0 }))
+        guard let decoded = spaced.removingPercentEncoding else { return nil }
         return decoded.contains("\u{FFFD}") && !part.contains("\u{FFFD}") ? nil : decoded
     }
 
