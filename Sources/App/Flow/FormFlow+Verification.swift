@@ -11,17 +11,7 @@ extension FormFlow {
     func verify(form: FormDefinition, sessionId: SessionID, values: FormValues, acceptLanguage: String?, logger: Logger) async -> FlowResult {
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
         guard let step = pages.verification(form.id, language: language) else { return .status(StatusReply(.notFound)) }
-        guard let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: form.id) else {
-            logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
-            return .status(
-                StatusReply(
-                    .pageExpired,
-                    language: language,
-                    form: form,
-                    actionURL: urls.form(form.id, sessionId: sessionId.rawValue, language: language)
-                )
-            )
-        }
+        if let refusal = tokenRefusal(values, form: form, sessionId: sessionId, language: language, logger: logger) { return refusal }
         switch await sessionState(sessionId) {
         case .success(let state):
             if state?.lockedAt != nil {

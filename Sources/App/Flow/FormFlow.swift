@@ -193,17 +193,7 @@ struct FormFlow: Sendable {
         logger: Logger
     ) async -> FlowResult {
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
-        guard let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: form.id) else {
-            logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
-            return .status(
-                StatusReply(
-                    .pageExpired,
-                    language: language,
-                    form: form,
-                    actionURL: urls.form(form.id, sessionId: sessionId.rawValue, language: language)
-                )
-            )
-        }
+        if let refusal = tokenRefusal(values, form: form, sessionId: sessionId, language: language, logger: logger) { return refusal }
 
         if form.tracksSession {
             switch await sessionState(sessionId) {
@@ -293,6 +283,20 @@ struct FormFlow: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// 403 "page expired" unless the post carries a token we signed for this session and form.
+    func tokenRefusal(_ values: FormValues, form: FormDefinition, sessionId: SessionID, language: String, logger: Logger) -> FlowResult? {
+        if let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: form.id) { return nil }
+        logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
+        return .status(
+            StatusReply(
+                .pageExpired,
+                language: language,
+                form: form,
+                actionURL: urls.form(form.id, sessionId: sessionId.rawValue, language: language)
+            )
+        )
+    }
 
     func isConsumed(_ sessionId: SessionID) async -> Result<Bool, any Error> {
         do {
