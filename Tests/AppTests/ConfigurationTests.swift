@@ -180,6 +180,68 @@ struct ConfigurationTests {
         #expect(config.alvaria.apiKey == "file-key")
     }
 
+    @Test("reads security.previousSecrets as a comma-separated list from the environment; none by default")
+    func previousSecretsFromEnvironment() async throws {
+        let old = "0a4f3c9e1b7d2a6f8c5e0b3d9a1f7c2e"
+        let older = "f7e2c9a1d3b5e8f0a6c4d2b9e7f1a3c5"
+        var environment = liveEnvironment
+        #expect(try await AppConfig.load(environment: environment).security.previousSecrets.isEmpty)
+        environment["SECURITY_PREVIOUS_SECRETS"] = " \(old) ,\(older),"
+        let config = try await AppConfig.load(environment: environment)
+        #expect(config.security.previousSecrets == [Array(old.utf8), Array(older.utf8)], "trimmed; a trailing comma adds nothing")
+        #expect(config.security.keys.current == Array(liveEnvironment["SECURITY_SECRET"]!.utf8))
+        #expect(config.security.keys.previous == config.security.previousSecrets)
+        #expect(config.security.keys.all.count == 3)
+        #expect(ConfigProblem.environmentName(for: "security.previousSecrets") == "SECURITY_PREVIOUS_SECRETS")
+    }
+
+    @Test("reads security.previousSecrets from a secrets file")
+    func previousSecretsFromSecretsFile() async throws {
+        let old = "0a4f3c9e1b7d2a6f8c5e0b3d9a1f7c2e"
+        let older = "f7e2c9a1d3b5e8f0a6c4d2b9e7f1a3c5"
+        let secrets = try temporaryFile("SECURITY_PREVIOUS_SECRETS=\(old),\(older)\n", name: "secrets.env")
+        let config = try await AppConfig.load(secretsFile: secrets, environment: liveEnvironment)
+        #expect(config.security.previousSecrets == [Array(old.utf8), Array(older.utf8)])
+    }
+
+    @Test(
+        "refuses security.previousSecrets in the YAML file, as a list or as one value, without printing it",
+        arguments: [
+            "security:\n  previousSecrets:\n    - 0a4f3c9e1b7d2a6f8c5e0b3d9a1f7c2e\n",
+            "security:\n  previousSecrets: 0a4f3c9e1b7d2a6f8c5e0b3d9a1f7c2e\n",
+        ]
+    )
+    func previousSecretsInFile(yaml: String) async throws {
+        let file = try temporaryFile(yaml)
+        let lines = await problems(liveEnvironment, file: file)
+        #expect(
+            lines == [
+                "configuration error: security.previousSecrets (SECURITY_PREVIOUS_SECRETS): is set in \(file); secrets belong in the environment or a secrets file, not in the YAML"
+            ]
+        )
+    }
+
+    @Test("checks every previous secret like security.secret, naming its place in the list and never its value")
+    func weakPreviousSecrets() async throws {
+        var environment = liveEnvironment
+        let good = "0a4f3c9e1b7d2a6f8c5e0b3d9a1f7c2e"
+        let short = "tiny-old-secret"
+        let repeated = "0123456789abcdef0123456789abcdef"
+        let few = String(repeating: "xy", count: 20) + "z"
+        environment["SECURITY_PREVIOUS_SECRETS"] = "\(good),\(short),\(repeated),\(few)"
+        let lines = await problems(environment)
+        #expect(
+            lines == [
+                "configuration error: security.previousSecrets (SECURITY_PREVIOUS_SECRETS): entry 2 of 4 is too short; expected at least 32 characters of random text",
+                "configuration error: security.previousSecrets (SECURITY_PREVIOUS_SECRETS): entry 3 of 4 repeats one short sequence, not random text; generate one, e.g. with openssl rand -hex 32",
+                "configuration error: security.previousSecrets (SECURITY_PREVIOUS_SECRETS): entry 4 of 4 has fewer than 8 different characters, not random text; generate one, e.g. with openssl rand -hex 32",
+            ]
+        )
+        for line in lines {
+            for secret in [good, short, repeated, few] { #expect(!line.contains(secret)) }
+        }
+    }
+
     @Test("reports a config file that is missing or not YAML")
     func badFile() async throws {
         let missing = await problems([:], file: "/nonexistent/app.yaml")

@@ -4,7 +4,9 @@ import SystemPackage
 
 extension AppConfig {
     /// Keys whose values are secrets: refused in the YAML file, redacted by swift-configuration.
-    static let secretKeys = ["alvaria.clientSecret", "alvaria.apiKey", "security.secret", "database.url", "tracing.otlpHeaders"]
+    static let secretKeys = [
+        "alvaria.clientSecret", "alvaria.apiKey", "security.secret", "security.previousSecrets", "database.url", "tracing.otlpHeaders",
+    ]
 
     /// The providers in order of precedence: environment, then an optional secrets file
     /// (`KEY=value` lines), then the YAML file.
@@ -49,7 +51,11 @@ extension AppConfig {
         do {
             let file = try await FileProvider<YAMLSnapshot>(filePath: FilePath(path), allowMissing: explicitFile == nil)
             let fileReader = ConfigReader(provider: file)
-            for key in secretKeys where fileReader.string(forKey: ConfigKey(key), isSecret: true) != nil {
+            // A list (security.previousSecrets) is a YAML sequence, which does not read as a string.
+            for key in secretKeys
+            where fileReader.string(forKey: ConfigKey(key), isSecret: true) != nil
+                || fileReader.stringArray(forKey: ConfigKey(key), isSecret: true) != nil
+            {
                 problems.append(
                     ConfigProblem(key: key, message: "is set in \(path); secrets belong in the environment or a secrets file, not in the YAML")
                 )

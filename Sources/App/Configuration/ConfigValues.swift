@@ -28,12 +28,13 @@ struct ConfigValues {
         string(key) ?? defaultValue
     }
 
-    /// A comma-separated list (environment) or a YAML sequence.
-    func list(_ key: String, default defaultValue: [String]) -> [String] {
-        if let array = reader.stringArray(forKey: ConfigKey(key)) {
+    /// A comma-separated list (environment) or a YAML sequence; blank entries are left out.
+    /// `secret`: read as a secret, which swift-configuration never prints.
+    func list(_ key: String, secret: Bool = false, default defaultValue: [String]) -> [String] {
+        if let array = reader.stringArray(forKey: ConfigKey(key), isSecret: secret) {
             return array.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        guard let value = string(key) else { return defaultValue }
+        guard let value = string(key, secret: secret) else { return defaultValue }
         return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 

@@ -6,12 +6,14 @@ import Foundation
 ///
 /// `expiresAt.signature`, where the signature is HMAC-SHA256 with `security.secret` over a label of
 /// its own (so that no form token is ever a pass, nor the other way round), the sessionId, the form
-/// and the expiry. Every instance that shares the secret accepts it; another browser has none.
+/// and the expiry. Every instance that shares the secret accepts it (and a pass signed with a secret
+/// now in `security.previousSecrets`); another browser has none.
 struct VerificationPass: Sendable {
-    private let key: SymmetricKey
+    /// The current secret's key first: it signs; all of them check.
+    private let keys: [SymmetricKey]
 
-    init(secret: [UInt8]) {
-        key = SymmetricKey(data: secret)
+    init(keys: SecretKeys) {
+        self.keys = keys.all.map { SymmetricKey(data: $0) }
     }
 
     /// The cookie's name for a session: a browser holding links of several sessions keeps a pass
@@ -29,7 +31,7 @@ struct VerificationPass: Sendable {
 
     func value(sessionId: String, formId: String, expiresAt: Date) -> String {
         let seconds = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
-        let mac = HMAC<SHA256>.authenticationCode(for: message(sessionId, formId, seconds), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: message(sessionId, formId, seconds), using: keys[0])
         return "\(seconds).\(mac.withUnsafeBytes { Base64URL.encode($0) })"
     }
 
@@ -40,8 +42,9 @@ struct VerificationPass: Sendable {
         guard parts.count == 2, let seconds = Int64(parts[0]), let mac = Base64URL.decode(parts[1]),
             now.timeIntervalSince1970 < TimeInterval(seconds)
         else { return false }
-        // Constant-time: HMAC's own validation.
-        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(sessionId, formId, seconds), using: key)
+        // Constant-time: HMAC's own validation, with each accepted secret in turn.
+        let signed = message(sessionId, formId, seconds)
+        return keys.contains { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed, using: $0) }
     }
 
     private func message(_ sessionId: String, _ formId: String, _ expiresAt: Int64) -> Data {

@@ -5,22 +5,24 @@ import Foundation
 /// and this form, recently, can submit it.
 ///
 /// `issuedAt.signature`, where the signature is HMAC-SHA256 with `security.secret` over
-/// version, sessionId, formId and issue time. Every instance that shares the secret accepts it.
+/// version, sessionId, formId and issue time. Every instance that shares the secret accepts it, and
+/// a token signed with a secret now in `security.previousSecrets` is still accepted.
 struct FormTokenSigner: Sendable {
-    private let key: SymmetricKey
+    /// The current secret's key first: it signs; all of them verify.
+    private let keys: [SymmetricKey]
     let lifetime: Duration
 
     /// Tokens from a clock a little ahead of ours (another instance) are still accepted.
     private static let allowedSkew: TimeInterval = 60
 
-    init(secret: [UInt8], lifetime: Duration) {
-        key = SymmetricKey(data: secret)
+    init(keys: SecretKeys, lifetime: Duration) {
+        self.keys = keys.all.map { SymmetricKey(data: $0) }
         self.lifetime = lifetime
     }
 
     func token(sessionId: String, formId: String, issuedAt: Date = Date()) -> String {
         let seconds = Int64(issuedAt.timeIntervalSince1970)
-        let mac = HMAC<SHA256>.authenticationCode(for: message(sessionId, formId, seconds), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: message(sessionId, formId, seconds), using: keys[0])
         return "\(seconds).\(mac.withUnsafeBytes { Base64URL.encode($0) })"
     }
 
@@ -32,8 +34,9 @@ struct FormTokenSigner: Sendable {
         }
         let age = now.timeIntervalSince1970 - TimeInterval(seconds)
         guard age >= -Self.allowedSkew, age <= TimeInterval(lifetime.components.seconds) else { return false }
-        // Constant-time comparison: HMAC's own validation.
-        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(sessionId, formId, seconds), using: key)
+        // Constant-time comparison: HMAC's own validation, with each accepted secret in turn.
+        let signed = message(sessionId, formId, seconds)
+        return keys.contains { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed, using: $0) }
     }
 
     private func message(_ sessionId: String, _ formId: String, _ issuedAt: Int64) -> Data {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("The verification pass")
 struct VerificationPassTests {
-    let passes = VerificationPass(secret: Array("pass-secret-0123456789-0123456789-abcdef".utf8))
+    let passes = VerificationPass(keys: SecretKeys(current: Array("pass-secret-0123456789-0123456789-abcdef".utf8)))
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test("is valid for its session and form until it expires, and for nothing else")
@@ -17,14 +17,18 @@ struct VerificationPassTests {
         #expect(!passes.isValid(value, sessionId: "S-2", formId: "contact-details", now: now))
         #expect(!passes.isValid(value, sessionId: "S-1", formId: "address-update", now: now))
         #expect(!passes.isValid(nil, sessionId: "S-1", formId: "contact-details", now: now))
-        let other = VerificationPass(secret: Array("another-secret-0123456789-0123456789-xyz".utf8))
+        let other = VerificationPass(keys: SecretKeys(current: Array("another-secret-0123456789-0123456789-xyz".utf8)))
         #expect(!other.isValid(value, sessionId: "S-1", formId: "contact-details", now: now))
     }
 
     @Test("a form token is not a pass, nor a pass with its expiry changed")
     func forgeries() {
         let secret = Array("pass-secret-0123456789-0123456789-abcdef".utf8)
-        let token = FormTokenSigner(secret: secret, lifetime: .seconds(3600)).token(sessionId: "S-1", formId: "contact-details", issuedAt: now)
+        let token = FormTokenSigner(keys: SecretKeys(current: secret), lifetime: .seconds(3600)).token(
+            sessionId: "S-1",
+            formId: "contact-details",
+            issuedAt: now
+        )
         #expect(!passes.isValid(token, sessionId: "S-1", formId: "contact-details", now: now.addingTimeInterval(-10)))
         let value = passes.value(sessionId: "S-1", formId: "contact-details", expiresAt: now.addingTimeInterval(60))
         let signature = value.split(separator: ".")[1]
@@ -32,6 +36,21 @@ struct VerificationPassTests {
         for garbage in ["", ".", "abc", "1.2.3", "\(Int(now.timeIntervalSince1970) + 60).", "x.\(signature)"] {
             #expect(!passes.isValid(garbage, sessionId: "S-1", formId: "contact-details", now: now))
         }
+    }
+
+    @Test("a pass signed under a secret now in previousSecrets is still valid, not once the secret leaves; new passes use the current one")
+    func rotation() {
+        let old = Array("pass-secret-0123456789-0123456789-abcdef".utf8)
+        let current = Array("rotated-secret-0123456789-0123456789-xyz".utf8)
+        let value = passes.value(sessionId: "S-1", formId: "contact-details", expiresAt: now.addingTimeInterval(1800))
+        let rotated = VerificationPass(keys: SecretKeys(current: current, previous: [old]))
+        #expect(rotated.isValid(value, sessionId: "S-1", formId: "contact-details", now: now))
+        #expect(!rotated.isValid(value, sessionId: "S-2", formId: "contact-details", now: now), "still bound to its session")
+        let dropped = VerificationPass(keys: SecretKeys(current: current))
+        #expect(!dropped.isValid(value, sessionId: "S-1", formId: "contact-details", now: now))
+        let fresh = rotated.value(sessionId: "S-1", formId: "contact-details", expiresAt: now.addingTimeInterval(1800))
+        #expect(dropped.isValid(fresh, sessionId: "S-1", formId: "contact-details", now: now), "signed with the current secret")
+        #expect(!passes.isValid(fresh, sessionId: "S-1", formId: "contact-details", now: now), "not with the old one")
     }
 
     @Test("its cookie's name is one per session and does not carry the sessionId")

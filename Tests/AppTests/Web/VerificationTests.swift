@@ -192,7 +192,7 @@ struct VerificationTests {
             #expect(app.simulator.contextRequests == calls, "a locked session is answered without Alvaria")
             // Even the right answers are refused now, without being compared.
             // A token as the step would carry: the locked session shows no step to take one from.
-            let token = FormTokenSigner(secret: Array(RouterTestApp.secret.utf8), lifetime: .seconds(3600))
+            let token = FormTokenSigner(keys: SecretKeys(current: Array(RouterTestApp.secret.utf8)), lifetime: .seconds(3600))
                 .token(sessionId: sessionId.rawValue, formId: "contact-details")
             let refused = try await app.post(Self.verifyURI(sessionId), [("_token", token)] + Self.right)
             #expect(refused.status == .forbidden)
