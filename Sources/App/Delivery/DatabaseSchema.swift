@@ -188,5 +188,37 @@ enum DatabaseSchema {
                 "CREATE INDEX session_state_created ON session_state (created_at)",
             ]
         ),
+        // Multi-step forms' answers so far (StoredDraft): one row per session, the answers sealed
+        // (AES-GCM, Sealer) so the database never holds them in clear, form_id in clear for the
+        // operators. Saved by each step; deleted in the transaction that stores the session's
+        // outcome (the outbox's insertion), or by the retention purge once updated_at is older than
+        // drafts.retention, which drafts_updated serves. Times are StoredTime milliseconds.
+        SchemaMigration(
+            version: "v6-drafts",
+            sqlite: [
+                """
+                CREATE TABLE drafts (
+                    session_id TEXT NOT NULL PRIMARY KEY,
+                    form_id TEXT NOT NULL,
+                    sealed BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX drafts_updated ON drafts (updated_at)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE drafts (
+                    session_id TEXT NOT NULL PRIMARY KEY,
+                    form_id TEXT NOT NULL,
+                    sealed BYTEA NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX drafts_updated ON drafts (updated_at)",
+            ]
+        ),
     ]
 }

@@ -2,12 +2,15 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// An opened outbox store, the session state store on the same database, and what they need around them.
+/// An opened outbox store, the session state and draft stores on the same database, and what they need around them.
 public struct OpenedOutboxStore: Sendable {
     public let store: any OutboxStore
     /// Verification and expiry state, in the outbox's database (the same SQLite file or
     /// PostgreSQL pool): a verification lock stores its outcome in the outbox in one transaction.
     public let sessions: any SessionStateStore
+    /// Multi-step forms' drafts, in the outbox's database: storing an outcome deletes the
+    /// session's draft in the same transaction.
+    public let drafts: any DraftStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
@@ -33,6 +36,7 @@ public enum OutboxStores {
         return OpenedOutboxStore(
             store: SQLiteOutboxStore(database: database),
             sessions: SQLiteSessionStateStore(database: database),
+            drafts: SQLiteDraftStore(database: database),
             services: [],
             prepare: {}
         )
@@ -45,6 +49,7 @@ public enum OutboxStores {
         return OpenedOutboxStore(
             store: PostgresOutboxStore(database: database),
             sessions: PostgresSessionStateStore(database: database),
+            drafts: PostgresDraftStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }
         )

@@ -115,7 +115,8 @@ public enum EnqueueResult: Sendable, Equatable {
 /// slow deliverer whose claim expired cannot resurrect an entry another one finished.
 public protocol OutboxStore: Sendable {
     /// Stores the outcome and consumes the session in ONE transaction; unique per sessionId, so
-    /// a double click, a replay or concurrent submits store exactly one. The new entry comes back
+    /// a double click, a replay or concurrent submits store exactly one. The same transaction
+    /// deletes the session's draft (``DraftStore``), stored or not. The new entry comes back
     /// `queued`, due at once, with no attempts, already CLAIMED until `claimedUntil` (the submit
     /// path makes the first attempt itself; the background deliverer must not post it at the
     /// same time, but takes over if the process dies before the attempt is recorded).

@@ -1,10 +1,12 @@
-/// Why the outbox's database could not hand back an entry or a session's state. Never carries
+/// Why the outbox's database could not hand back an entry, a session's state or a draft. Never carries
 /// outcome values.
 public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A row that does not read back as an ``OutboxEntry`` (or one that could not be written).
     case unreadableEntry(id: Int64?, reason: String)
     /// A `session_state` row that does not read back as a ``SessionState``.
     case unreadableSessionState(reason: String)
+    /// A `drafts` row that does not read back as a ``StoredDraft``.
+    case unreadableDraft(reason: String)
     /// The database did not answer in time (it is down, or overloaded).
     case unavailable(reason: String)
 
@@ -12,6 +14,7 @@ public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case .unreadableEntry(let id, let reason): "outbox entry \(id.map(String.init) ?? "(new)"): \(reason)"
         case .unreadableSessionState(let reason): "session state: \(reason)"
+        case .unreadableDraft(let reason): "draft: \(reason)"
         case .unavailable(let reason): "outbox unavailable: \(reason)"
         }
     }

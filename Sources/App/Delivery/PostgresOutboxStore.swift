@@ -37,19 +37,29 @@ public struct PostgresOutboxStore: OutboxStore {
     /// session. Queued, due at its creation, claimed until `claimedUntil` (nil: free for the next
     /// deliverer's claim). Returns the entry's ``OutboxEntry/columns``, or no row when the session
     /// has its outcome already.
+    ///
+    /// The session's draft (``PostgresDraftStore``) ends in the same statement, a data-modifying
+    /// `WITH` that PostgreSQL runs to completion whether or not the outcome was stored (a consumed
+    /// session has no use for a draft either way): a stored outcome leaves no answers behind in a
+    /// draft, and enqueueing stays one round trip.
     static func insertion(_ outcome: NewOutcome, claimedUntil: Date?) throws -> PostgresQuery {
         let (variables, sensitive) = try OutboxJSON.encode(outcome.variables, sensitive: outcome.sensitiveVariables)
         let created = StoredTime.millis(outcome.createdAt)
         let claim = claimedUntil.map(StoredTime.millis)
         // The unique constraint decides, inside one statement: concurrent submits cannot both pass.
         return """
-            INSERT INTO outbox (
-                session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
-            VALUES (
-                \(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
-                \(created), \(created), \(claim))
-            ON CONFLICT (session_id) DO NOTHING
-            RETURNING \(unescaped: OutboxEntry.columns)
+            WITH stored AS (
+                INSERT INTO outbox (
+                    session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
+                VALUES (
+                    \(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
+                    \(created), \(created), \(claim))
+                ON CONFLICT (session_id) DO NOTHING
+                RETURNING \(unescaped: OutboxEntry.columns)
+            ), ended_draft AS (
+                DELETE FROM drafts WHERE session_id = \(outcome.sessionId)
+            )
+            SELECT \(unescaped: OutboxEntry.columns) FROM stored
             """
     }
 

@@ -46,6 +46,10 @@ public struct SQLiteOutboxStore: OutboxStore {
     /// `claimedUntil` (nil: free for the deliverer's next poll). The insert returns nil when the
     /// session has its outcome already.
     ///
+    /// The session's draft (``SQLiteDraftStore``) ends here, in the same transaction: a stored
+    /// outcome leaves no answers behind in a draft. Deleted whether or not this insert stored the
+    /// outcome: a consumed session has no use for one either way.
+    ///
     /// The JSON is encoded here, before the write: every write waits for the one writer, so the
     /// writer does no more than the SQL.
     static func insertion(_ outcome: NewOutcome, claimedUntil: Date?) throws -> @Sendable (Database) throws -> OutboxEntry? {
@@ -68,6 +72,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                 statement,
                 arguments: [outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, sensitive, created, created, claimed]
             )
+            try db.cachedStatement(sql: "DELETE FROM drafts WHERE session_id = ?").execute(arguments: [outcome.sessionId])
             guard let id else { return nil }
             // The row is exactly what was inserted: build the entry from it rather than reading the
             // row back, which decoded the variables' JSON just encoded (3 % of a submit's CPU).

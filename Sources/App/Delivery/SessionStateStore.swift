@@ -50,7 +50,7 @@ public protocol SessionStateStore: Sendable {
     /// session's lock (PostgreSQL: the session row SELECT … FOR UPDATE inside a transaction; SQLite: inside the pool's
     /// write), then: right → .verified (failures unchanged); wrong → failures += 1, and when failures reaches
     /// maxAttempts → locked_at set AND `lockedOutcome` inserted into the outbox (queued, due now, unclaimed, kind
-    /// .locked) IN THE SAME TRANSACTION → .lockedNow; else .wrong(attemptsLeft: maxAttempts - failures).
+    /// .locked; the session's draft deleted, as by any outcome's insertion) IN THE SAME TRANSACTION → .lockedNow; else .wrong(attemptsLeft: maxAttempts - failures).
     /// Creates the session's row if there is none. If the outbox already has an outcome for the session (unique
     /// session_id), the lock still happens and no second outcome is stored.
     ///

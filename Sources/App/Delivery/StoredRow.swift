@@ -11,6 +11,8 @@ protocol StoredRow {
     func decode(_ type: Int64?.Type, column: String) throws(StoredRowError) -> Int64?
     func decode(_ type: String.Type, column: String) throws(StoredRowError) -> String
     func decode(_ type: String?.Type, column: String) throws(StoredRowError) -> String?
+    /// A BLOB (SQLite) or BYTEA (PostgreSQL).
+    func decode(_ type: [UInt8].Type, column: String) throws(StoredRowError) -> [UInt8]
 }
 
 /// A column a row type needs is missing or of another type.
@@ -40,6 +42,14 @@ extension Row: StoredRow {
     func decode(_ type: String?.Type, column: String) throws(StoredRowError) -> String? {
         do { return try decode(type, forColumn: column) } catch { throw StoredRowError(column: column, expected: "text or NULL") }
     }
+
+    func decode(_ type: [UInt8].Type, column: String) throws(StoredRowError) -> [UInt8] {
+        // A BLOB reads as Data; text would too (SQLite converts), so the type is checked first.
+        guard hasColumn(column), case .blob(let data) = (self[column] as DatabaseValue).storage else {
+            throw StoredRowError(column: column, expected: "a blob")
+        }
+        return Array(data)
+    }
 }
 
 /// PostgreSQL's rows, as PostgresNIO reads them: `PostgresRow.makeRandomAccess()` looks columns up
@@ -59,6 +69,10 @@ extension PostgresRandomAccessRow: StoredRow {
 
     func decode(_ type: String?.Type, column: String) throws(StoredRowError) -> String? {
         try value(type, column: column, expected: "text or NULL")
+    }
+
+    func decode(_ type: [UInt8].Type, column: String) throws(StoredRowError) -> [UInt8] {
+        Array(try value(ByteBuffer.self, column: column, expected: "bytes").readableBytesView)
     }
 
     /// PostgresNIO traps on a column that is not there; a store's SQL missing one is an error, not a crash.

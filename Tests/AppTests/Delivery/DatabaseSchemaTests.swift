@@ -28,6 +28,8 @@ struct DatabaseSchemaTests {
         #expect(sqlite["outbox"]?.indexes.keys.sorted() == ["outbox_due", "outbox_state"])
         #expect(sqlite["session_state"]?.columns == ["session_id", "form_id", "first_opened_at", "verification_failures", "locked_at", "created_at"])
         #expect(sqlite["session_state"]?.indexes.keys.sorted() == ["session_state_created"])
+        #expect(sqlite["drafts"]?.columns == ["session_id", "form_id", "sealed", "created_at", "updated_at"])
+        #expect(sqlite["drafts"]?.indexes["drafts_updated"]?.columns == ["updated_at"])
     }
 
     /// One table as the schema test compares it: column names (not types: the dialects name

@@ -14,6 +14,10 @@ final class InMemoryOutboxStore: OutboxStore {
     }
 
     private let rows = Mutex<[Row]>([])
+    /// The drafts of this "database", which `InMemoryDraftStore` reads and writes: an outcome's
+    /// insert deletes its session's under the outbox's lock, as the real stores do in the insert's
+    /// transaction. Always locked after `rows`, never before.
+    let drafts = Mutex<[String: StoredDraft]>([:])
     /// When set, every call fails with it (a database that went away).
     let failure = Mutex<(any Error)?>(nil)
     /// Called at the start of every `isConsumed` (a test's rendezvous).
@@ -39,9 +43,11 @@ final class InMemoryOutboxStore: OutboxStore {
 
     /// The insert behind ``enqueue(_:claimedUntil:)``, synchronous so that
     /// `InMemorySessionStateStore` can store a locked outcome while it holds a session's lock, as
-    /// the real stores do in one transaction. `claimedUntil` nil: free for the next claim.
+    /// the real stores do in one transaction. `claimedUntil` nil: free for the next claim. Deletes
+    /// the session's draft, stored or not, as the real stores' insertion does.
     func insert(_ outcome: NewOutcome, claimedUntil: Date?) -> EnqueueResult {
         rows.withLock { rows in
+            drafts.withLock { _ = $0.removeValue(forKey: outcome.sessionId) }
             if rows.contains(where: { $0.entry.sessionId == outcome.sessionId }) { return .alreadyConsumed }
             let entry = OutboxEntry(
                 id: (rows.map(\.entry.id).max() ?? 0) + 1,
@@ -60,6 +66,12 @@ final class InMemoryOutboxStore: OutboxStore {
             rows.append(Row(entry: entry, sensitive: outcome.sensitiveVariables))
             return .stored(entry)
         }
+    }
+
+    /// `body`'s result, run under the outbox's lock unless the session has its outcome (then nil):
+    /// `InMemoryDraftStore`'s check-and-save, atomic like the real stores' one statement.
+    func unlessConsumed<Value>(_ sessionId: String, _ body: () -> Value) -> Value? {
+        rows.withLock { rows in rows.contains { $0.entry.sessionId == sessionId } ? nil : body() }
     }
 
     func isConsumed(sessionId: String) async throws -> Bool {
