@@ -91,7 +91,9 @@ public func buildApplication(
     let retention = RetentionService(
         store: parts.store.store,
         sessions: parts.store.sessions,
+        drafts: parts.store.drafts,
         settings: config.retention,
+        draftRetention: config.drafts.retention,
         logger: logger,
         metricsFactory: metricsFactory
     )

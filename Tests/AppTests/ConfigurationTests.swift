@@ -242,6 +242,19 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("reads drafts.retention: a day by default, at least a minute")
+    func draftRetention() async throws {
+        #expect(try await AppConfig.load(environment: [:]).drafts.retention == .seconds(86_400))
+        #expect(try await AppConfig.load(environment: ["DRAFTS_RETENTION": "2h"]).drafts.retention == .seconds(7200))
+        let file = try temporaryFile("drafts:\n  retention: 90m\n")
+        #expect(try await AppConfig.load(configFile: file, environment: [:]).drafts.retention == .seconds(5400))
+        #expect(
+            await problems(["DRAFTS_RETENTION": "30s"]) == [
+                #"configuration error: drafts.retention (DRAFTS_RETENTION): "30s" is not valid; expected a duration like 500ms, 30s, 5m, 2h or 7d, at least 60.0 seconds"#
+            ]
+        )
+    }
+
     @Test("reports a config file that is missing or not YAML")
     func badFile() async throws {
         let missing = await problems([:], file: "/nonexistent/app.yaml")

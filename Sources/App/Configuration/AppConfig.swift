@@ -14,6 +14,7 @@ public struct AppConfig: Sendable {
     public var forms: FormsSettings
     public var delivery: DeliverySettings
     public var retention: RetentionSettings
+    public var drafts: DraftSettings
     public var limits: LimitSettings
     public var presentation: PresentationSettings
     public var previews: PreviewSettings
@@ -36,6 +37,7 @@ public struct AppConfig: Sendable {
         forms = FormsSettings(&values)
         delivery = DeliverySettings(&values)
         retention = RetentionSettings(&values)
+        drafts = DraftSettings(&values)
         limits = LimitSettings(&values)
         presentation = PresentationSettings(&values, publicDirectory: http.publicDirectory)
         previews = PreviewSettings(&values)

@@ -16,37 +16,49 @@ public import ServiceLifecycle
 /// The same pass deletes sessions' verification and expiry state older than
 /// `retention.sessionStates` (30 days by default), longer than any form's `expiresAfter`: a
 /// forgotten first opening would let an expired link work again.
+///
+/// And it deletes multi-step forms' drafts not saved for `drafts.retention` (24 hours by default):
+/// a form left half-filled keeps nobody's answers longer than that. Counted in `drafts_purged_total`.
 public struct RetentionService: Service {
     let store: any OutboxStore
     let sessions: (any SessionStateStore)?
+    let drafts: (any DraftStore)?
     let retainValues: Duration
     let retainSessionStates: Duration
+    let retainDrafts: Duration
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
     let erased: Counter
+    let draftsPurged: Counter
 
     /// - Parameters:
     ///   - settings: `retention.*` (tests shorten the interval there).
+    ///   - draftRetention: `drafts.retention`.
     ///   - now: the clock a pass measures the retention against.
     public init(
         store: any OutboxStore,
         sessions: (any SessionStateStore)? = nil,
+        drafts: (any DraftStore)? = nil,
         settings: RetentionSettings,
+        draftRetention: Duration = DraftSettings.defaultRetention,
         logger: Logger,
         metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.sessions = sessions
+        self.drafts = drafts
         self.retainValues = settings.deliveredValues
         self.retainSessionStates = settings.sessionStates
+        self.retainDrafts = draftRetention
         self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
         self.logger = logger
         self.now = now
         self.erased = Counter(label: "outbox_values_erased_total", factory: metricsFactory)
+        self.draftsPurged = Counter(label: "drafts_purged_total", factory: metricsFactory)
     }
 
     /// One pass: erases the values of outcomes delivered before now minus the retention; returns
@@ -77,8 +89,19 @@ public struct RetentionService: Service {
         return count
     }
 
-    /// Runs ``eraseExpiredValues()`` and ``purgeSessionStates()`` at once, then every `interval`, until graceful shutdown (a pass
-    /// under way finishes first: it is one statement).
+    /// Deletes drafts last saved before now minus `drafts.retention`; returns how many. Logs the
+    /// count only: a draft's form, session and answers stay out of the logs.
+    @discardableResult
+    public func purgeDrafts() async throws -> Int {
+        guard let drafts else { return 0 }
+        let count = try await drafts.purgeDrafts(updatedBefore: now().addingTimeInterval(-retainDrafts.inSeconds))
+        draftsPurged.increment(by: count)
+        if count > 0 { logger.info("Deleted drafts past their retention", metadata: ["drafts.deleted": "\(count)"]) }
+        return count
+    }
+
+    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()`` and ``purgeDrafts()`` at once, then every `interval`, until
+    /// graceful shutdown (a pass under way finishes first: each step is one statement).
     public func run() async throws {
         logger.info(
             "Outbox retention started",
@@ -88,9 +111,10 @@ public struct RetentionService: Service {
             do {
                 try await eraseExpiredValues()
                 try await purgeSessionStates()
+                try await purgeDrafts()
             } catch {
                 logger.error(
-                    "Cannot erase the values of delivered outcomes or old session state; will try again",
+                    "Cannot erase the values of delivered outcomes, old session state or old drafts; will try again",
                     metadata: ["outbox.storeError": "\(error)", "outbox.retryIn": "\(Deliverer.describe(interval))"]
                 )
             }

@@ -116,6 +116,71 @@ struct RetentionServiceTests {
         }
     }
 
+    @Test("deletes drafts not saved for drafts.retention, counts them, and logs how many only")
+    func purgesDrafts() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let drafts = SQLiteDraftStore(database: store.database)
+            let hours = { (count: Double) in clock.now.addingTimeInterval(-count * 3600) }
+            #expect(try await drafts.saveDraft(sessionId: "old-draft-session", formId: "incident-report", sealed: [1], at: hours(30)))
+            #expect(try await drafts.saveDraft(sessionId: "stale-draft-session", formId: "incident-report", sealed: [2], at: hours(25)))
+            #expect(try await drafts.saveDraft(sessionId: "recent-draft-session", formId: "incident-report", sealed: [3], at: hours(23)))
+            let metrics = TestMetrics()
+            let logs = CapturedLogs()
+            let retention = RetentionService(
+                store: store,
+                drafts: drafts,
+                settings: try await settings(),
+                draftRetention: try await AppConfig.load(environment: [:]).drafts.retention,
+                logger: logs.logger,
+                metricsFactory: metrics,
+                now: clock.function
+            )
+
+            #expect(try await retention.purgeDrafts() == 2)
+            #expect(try await drafts.draft(sessionId: "recent-draft-session") != nil, "saved within the day")
+            #expect(try metrics.expectCounter("drafts_purged_total").totalValue == 2)
+            let line = try #require(logs.lines.first { $0.metadata["drafts.deleted"] != nil })
+            #expect(line.level == .info)
+            #expect(line.metadata["drafts.deleted"] == "2")
+
+            clock.advance(by: 2 * 3600)
+            #expect(try await retention.purgeDrafts() == 1)
+            #expect(try await retention.purgeDrafts() == 0)
+            #expect(try metrics.expectCounter("drafts_purged_total").totalValue == 3)
+            #expect(try await drafts.draftCount() == 0)
+            for line in logs.lines {
+                #expect(!line.text.contains("draft-session"), "no sessionId")
+                #expect(!line.text.contains("incident-report"), "no form")
+            }
+        }
+    }
+
+    @Test("a pass of the running service purges drafts too, with drafts.retention as configured")
+    func runningPurgesDrafts() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let drafts = SQLiteDraftStore(database: store.database)
+            #expect(try await drafts.saveDraft(sessionId: "s-1", formId: "incident-report", sealed: [1], at: clock.now.addingTimeInterval(-3 * 3600)))
+            #expect(try await drafts.saveDraft(sessionId: "s-2", formId: "incident-report", sealed: [2], at: clock.now.addingTimeInterval(-3600)))
+            let retention = RetentionService(
+                store: store,
+                drafts: drafts,
+                settings: try await settings(interval: .milliseconds(20)),
+                draftRetention: try await AppConfig.load(environment: ["DRAFTS_RETENTION": "2h"]).drafts.retention,
+                logger: quietLogger,
+                metricsFactory: NOOPMetricsHandler.instance,
+                now: clock.function
+            )
+            let group = ServiceGroup(configuration: .init(services: [retention], logger: quietLogger))
+            let running = Task { try await group.run() }
+            try await waitUntil { try await drafts.draftCount() == 1 }
+            #expect(try await drafts.draft(sessionId: "s-2") != nil)
+            await group.triggerGracefulShutdown()
+            try await expectFinishes(running)
+        }
+    }
+
     @Test("reads retention.interval: an hour by default, any duration, and a clear error when malformed")
     func intervalSetting() async throws {
         #expect(try await AppConfig.load(environment: [:]).retention.interval == .seconds(3600))
