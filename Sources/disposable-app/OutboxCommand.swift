@@ -13,7 +13,9 @@ struct OutboxCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List outbox entries, newest first, and the counts per state.")
+        static let configuration = CommandConfiguration(
+            abstract: "List outbox entries, newest first, the counts per state and the number of drafts in progress."
+        )
 
         @OptionGroup var options: ConfigOptions
         @Option(help: "Only entries in this state.") var state: StateFilter?
@@ -24,7 +26,9 @@ struct OutboxCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.onOutbox { [state, limit] store in try await OutboxOperations.list(store, state: state?.state, limit: limit) }
+            try await options.onOutbox { [state, limit] opened in
+                try await OutboxOperations.list(opened.store, drafts: opened.drafts, state: state?.state, limit: limit)
+            }
         }
     }
 
@@ -37,7 +41,7 @@ struct OutboxCommand: AsyncParsableCommand {
         @Argument(help: "The entry's ID, as `outbox list` shows it.") var id: Int64
 
         func run() async throws {
-            try await options.onOutbox { [id] store in try await OutboxOperations.retry(store, id: id, now: Date()) }
+            try await options.onOutbox { [id] opened in try await OutboxOperations.retry(opened.store, id: id, now: Date()) }
         }
     }
 
@@ -59,8 +63,8 @@ struct OutboxCommand: AsyncParsableCommand {
         var deliveredBefore: Duration
 
         func run() async throws {
-            try await options.onOutbox { [deliveredBefore] store in
-                try await OutboxOperations.purge(store, deliveredBefore: deliveredBefore, now: Date())
+            try await options.onOutbox { [deliveredBefore] opened in
+                try await OutboxOperations.purge(opened.store, deliveredBefore: deliveredBefore, now: Date())
             }
         }
     }
@@ -80,10 +84,10 @@ struct OutboxCommand: AsyncParsableCommand {
 }
 
 extension ConfigOptions {
-    /// Loads the configuration, runs `operation` on the existing outbox and prints what it returns.
+    /// Loads the configuration, runs `operation` on the existing outbox (and the stores beside it) and prints what it returns.
     /// Exit codes: 78 for a configuration or database problem (as `serve`), 1 when the operation
     /// is refused or the store fails.
-    func onOutbox(_ operation: @escaping @Sendable (any OutboxStore) async throws -> String) async throws {
+    func onOutbox(_ operation: @escaping @Sendable (OpenedOutboxStore) async throws -> String) async throws {
         let config = try await load()
         // Logs go to stderr and would only clutter the output: warnings and up, unless asked for more.
         let logger = bootstrapLogging(level: config.log.level <= .debug ? config.log.level : .warning)

@@ -51,18 +51,25 @@ struct OutboxCommandTests {
         let workspace = try Workspace()
         let run = try await workspace.run(["list"])
         #expect(run.status == 0)
-        #expect(run.output == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n")
+        #expect(run.output == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress\n")
     }
 
     @Test("list shows every entry's metadata and the counts, never a value nor a whole sessionId")
     func listFilled() async throws {
         let workspace = try Workspace()
-        let filled = try await workspace.withStore { try await FilledOutbox.fill($0, now: Date()) }
+        let filled = try await workspace.withStore { store in
+            let drafts = SQLiteDraftStore(database: store.database)
+            for sessionId in ["draft-session-0001", "draft-session-0002", "draft-session-0003"] {
+                let box = Array("\(FilledOutbox.privateValue) sealed".utf8)
+                #expect(try await drafts.saveDraft(sessionId: sessionId, formId: "incident-report", sealed: box, at: Date()))
+            }
+            return try await FilledOutbox.fill(store, now: Date())
+        }
         let run = try await workspace.run(["list"])
         #expect(run.status == 0)
         let lines = run.output.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("ID  STATE      KIND       FORM            SESSION  ATTEMPTS  CREATED") == true)
-        #expect(lines.count == 6, "\(run.output)")
+        #expect(lines.count == 7, "\(run.output)")
         #expect(words(lines[1]).prefix(6) == ["\(filled.queued.id)", "queued", "submitted", "address-update", "queued…", "2"])
         #expect(lines[1].hasSuffix(FilledOutbox.retryReason))
         #expect(words(lines[2]).prefix(6) == ["\(filled.failed.id)", "failed", "submitted", "address-update", "failed…", "1"])
@@ -70,7 +77,9 @@ struct OutboxCommandTests {
         #expect(words(lines[3]).prefix(6) == ["\(filled.recentDelivered.id)", "delivered", "declined", "address-update", "recent…", "1"])
         #expect(words(lines[4]).prefix(6) == ["\(filled.oldDelivered.id)", "delivered", "submitted", "address-update", "old-de…", "1"])
         #expect(lines[5] == "1 queued, 1 failed, 2 delivered")
+        #expect(lines[6] == "3 drafts in progress")
         #expect(!run.output.contains(FilledOutbox.privateValue))
+        #expect(!run.output.contains("draft-session"))
         #expect(!run.output.contains("newStreet"), "not even the variable ids")
         #expect(!run.output.contains(FilledOutbox.sessions.oldDelivered))
     }
@@ -82,9 +91,10 @@ struct OutboxCommandTests {
         let run = try await workspace.run(["list", "--state", "failed", "--limit", "10"])
         #expect(run.status == 0)
         let lines = run.output.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3, "\(run.output)")
+        #expect(lines.count == 4, "\(run.output)")
         #expect(words(lines[1]).prefix(2) == ["\(filled.failed.id)", "failed"])
         #expect(lines[2] == "1 queued, 1 failed, 2 delivered")
+        #expect(lines[3] == "0 drafts in progress")
     }
 
     @Test("retry of a failed entry puts it back in the queue, due at once")

@@ -6,12 +6,13 @@ public import Logging
 /// ``OutboxStore``; each returns the text to print (see ``OutboxReport``). The executable only
 /// parses arguments and maps errors to exit codes.
 public enum OutboxOperations {
-    /// `outbox list [--state S] [--limit N]`: the newest `limit` entries (in `state`, or all) and the
-    /// counts per state.
-    public static func list(_ store: any OutboxStore, state: OutboxState?, limit: Int) async throws -> String {
+    /// `outbox list [--state S] [--limit N]`: the newest `limit` entries (in `state`, or all), the
+    /// counts per state, and how many drafts (forms in progress) there are, never what they hold.
+    public static func list(_ store: any OutboxStore, drafts: any DraftStore, state: OutboxState?, limit: Int) async throws -> String {
         let entries = try await store.entries(state: state, limit: limit)
         let counts = try await store.counts()
-        return OutboxReport.table(entries, counts: counts, state: state)
+        let draftCount = try await drafts.draftCount()
+        return OutboxReport.table(entries, counts: counts, state: state, drafts: draftCount)
     }
 
     /// `outbox retry ID`: puts a failed (or queued) entry back in the queue, due at `now`; the
@@ -49,7 +50,7 @@ public enum OutboxOperations {
     public static func withExistingStore<Value: Sendable>(
         _ settings: DatabaseSettings,
         logger: Logger,
-        _ body: @Sendable (any OutboxStore) async throws -> Value
+        _ body: @Sendable (OpenedOutboxStore) async throws -> Value
     ) async throws -> Value {
         if case .sqlite(let path) = settings.kind, !FileManager.default.fileExists(atPath: path) {
             throw StartupError(problems: [

@@ -12,8 +12,10 @@ public enum OutboxReport {
 
     /// A fixed-width table of `entries` (newest first, as the store lists them), then a summary of
     /// `counts`. `state` is the `--state` filter, for the empty-listing line and the "showing" note.
-    public static func table(_ entries: [OutboxEntry], counts: [OutboxState: Int], state: OutboxState?) -> String {
-        let summary = Self.summary(counts: counts, shown: entries.count, state: state)
+    /// `drafts`, the number of drafts in the database, adds a line of its own (nil: none).
+    public static func table(_ entries: [OutboxEntry], counts: [OutboxState: Int], state: OutboxState?, drafts: Int? = nil) -> String {
+        var summary = Self.summary(counts: counts, shown: entries.count, state: state)
+        if let drafts { summary += "\n" + Self.drafts(drafts) }
         guard !entries.isEmpty else {
             return "no \(state.map { "\($0.rawValue) " } ?? "")outbox entries\n\n\(summary)"
         }
@@ -59,6 +61,12 @@ public enum OutboxReport {
             text += "; showing the \(shown) newest\(state.map { " \($0.rawValue)" } ?? "") (--limit for more)"
         }
         return text
+    }
+
+    /// `3 drafts in progress`: multi-step forms started and not yet submitted (their answers are
+    /// sealed, and never shown).
+    static func drafts(_ count: Int) -> String {
+        "\(count) \(count == 1 ? "draft" : "drafts") in progress"
     }
 
     /// What `outbox retry ID` prints when the entry is back in the queue.

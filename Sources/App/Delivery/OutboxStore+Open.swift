@@ -55,12 +55,12 @@ public enum OutboxStores {
         )
     }
 
-    /// For one-off commands (`disposable-app outbox …`): opens the store, runs what it needs
-    /// while `body` runs, then stops it.
+    /// For one-off commands (`disposable-app outbox …`): opens the stores, runs what they need
+    /// while `body` runs, then stops them.
     public static func with<Value: Sendable>(
         _ settings: DatabaseSettings,
         logger: Logger,
-        _ body: @Sendable (any OutboxStore) async throws -> Value
+        _ body: @Sendable (OpenedOutboxStore) async throws -> Value
     ) async throws -> Value {
         let opened = try open(settings, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -69,7 +69,7 @@ public enum OutboxStores {
             }
             defer { group.cancelAll() }
             try await opened.prepare()
-            return try await body(opened.store)
+            return try await body(opened)
         }
     }
 }

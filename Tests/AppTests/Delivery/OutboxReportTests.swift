@@ -22,7 +22,12 @@ struct OutboxReportTests {
     @Test("lists entries newest first as an aligned table with the counts per state, and never a value")
     func listsEntries() async throws {
         try await withFilledOutbox { (store, filled) async throws in
-            let text = try await OutboxOperations.list(store, state: nil, limit: 50)
+            let drafts = SQLiteDraftStore(database: store.database)
+            for sessionId in ["draft-session-0001", "draft-session-0002"] {
+                let box = Array("\(FilledOutbox.privateValue) sealed".utf8)
+                #expect(try await drafts.saveDraft(sessionId: sessionId, formId: "incident-report", sealed: box, at: now))
+            }
+            let text = try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 50)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let header = try #require(lines.first)
             #expect(header.hasPrefix("ID  STATE      KIND       FORM            SESSION  ATTEMPTS  CREATED               DELIVERED"))
@@ -53,7 +58,9 @@ struct OutboxReportTests {
             #expect(lines[3].contains("delivered  declined   address-update  recent…         1  2027-01-13T08:00:00Z  2027-01-14T08:00:00Z      -"))
             #expect(lines[5] == "")
             #expect(lines[6] == "1 queued, 1 failed, 2 delivered")
-            #expect(lines.count == 7)
+            #expect(lines[7] == "2 drafts in progress")
+            #expect(lines.count == 8)
+            #expect(!text.contains("draft-session"), "a draft's session is not listed")
 
             #expect(!text.contains(FilledOutbox.privateValue))
             for session in [FilledOutbox.sessions.queued, FilledOutbox.sessions.failed, FilledOutbox.sessions.oldDelivered] {
@@ -66,10 +73,17 @@ struct OutboxReportTests {
     func emptyListing() async throws {
         try await withTemporaryFolder { folder in
             let store = try SQLiteOutboxStore.open(path: folder.appendingPathComponent("app.sqlite").path)
-            #expect(try await OutboxOperations.list(store, state: nil, limit: 50) == "no outbox entries\n\n0 queued, 0 failed, 0 delivered")
+            let drafts = SQLiteDraftStore(database: store.database)
             #expect(
-                try await OutboxOperations.list(store, state: .failed, limit: 50) == "no failed outbox entries\n\n0 queued, 0 failed, 0 delivered"
+                try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 50)
+                    == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress"
             )
+            #expect(
+                try await OutboxOperations.list(store, drafts: drafts, state: .failed, limit: 50)
+                    == "no failed outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress"
+            )
+            #expect(try await drafts.saveDraft(sessionId: "s-1", formId: "incident-report", sealed: [1], at: now))
+            #expect(try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 50).hasSuffix("\n1 draft in progress"))
             try store.close()
         }
     }
@@ -77,16 +91,18 @@ struct OutboxReportTests {
     @Test("filters by state and says when --limit cuts the listing short")
     func filtersAndLimits() async throws {
         try await withFilledOutbox { (store, filled) async throws in
-            let delivered = try await OutboxOperations.list(store, state: .delivered, limit: 1)
+            let drafts = SQLiteDraftStore(database: store.database)
+            let delivered = try await OutboxOperations.list(store, drafts: drafts, state: .delivered, limit: 1)
             let lines = delivered.split(separator: "\n").map(String.init)
-            #expect(lines.count == 3)
+            #expect(lines.count == 4)
             #expect(lines[1].split(separator: " ").prefix(2) == ["\(filled.recentDelivered.id)", "delivered"])
             #expect(lines[2] == "1 queued, 1 failed, 2 delivered; showing the 1 newest delivered (--limit for more)")
 
-            let all = try await OutboxOperations.list(store, state: nil, limit: 2)
-            #expect(all.hasSuffix("1 queued, 1 failed, 2 delivered; showing the 2 newest (--limit for more)"))
-            let failed = try await OutboxOperations.list(store, state: .failed, limit: 50)
-            #expect(failed.split(separator: "\n").count == 3)
+            #expect(lines[3] == "0 drafts in progress")
+            let all = try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 2)
+            #expect(all.hasSuffix("1 queued, 1 failed, 2 delivered; showing the 2 newest (--limit for more)\n0 drafts in progress"))
+            let failed = try await OutboxOperations.list(store, drafts: drafts, state: .failed, limit: 50)
+            #expect(failed.split(separator: "\n").count == 4)
             #expect(!failed.contains("showing"), "nothing is cut")
         }
     }
