@@ -18,6 +18,10 @@ extension FormDefinition {
             guard let texts = translation.fields[form.fields[index].name] else { continue }
             form.fields[index].apply(texts)
         }
+        for index in form.steps.indices {
+            guard let texts = translation.steps[form.steps[index].id] else { continue }
+            form.steps[index].apply(texts)
+        }
         form.verification?.apply(translation)
         return form
     }
@@ -48,6 +52,13 @@ extension FieldDefinition {
         for index in options.indices {
             if let label = texts.options[options[index].value] { options[index].label = label }
         }
+    }
+}
+
+extension FormStep {
+    fileprivate mutating func apply(_ texts: StepTranslation) {
+        if let title = texts.title { self.title = title }
+        if let intro = texts.intro { setIntro(intro, compiled: texts.compiledIntro) }
     }
 }
 

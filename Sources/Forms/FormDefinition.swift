@@ -20,7 +20,10 @@ public struct FormDefinition: Sendable {
     /// The form for links that name none.
     public var isDefault: Bool
     public var submitLabel: String
+    /// Every field, a multi-step form's too: its steps' fields one after the other.
     public var fields: [FieldDefinition]
+    /// `steps:`: the screens of a multi-step form, in order; empty for a single-page form.
+    public var steps: [FormStep]
     /// `outcome.variables`, in file order: added to every outcome after the fields.
     public var fixedVariables: [OutcomeVariable]
     /// `outcome.submittedAt`: the variable that gets the ISO 8601 UTC submission time.
@@ -56,6 +59,7 @@ public struct FormDefinition: Sendable {
         isDefault: Bool = false,
         submitLabel: String = "Send",
         fields: [FieldDefinition],
+        steps: [FormStep] = [],
         fixedVariables: [OutcomeVariable] = [],
         submittedAtVariable: String? = nil,
         includeHiddenFields: Bool = false,
@@ -73,6 +77,7 @@ public struct FormDefinition: Sendable {
         self.isDefault = isDefault
         self.submitLabel = submitLabel
         self.fields = fields
+        self.steps = steps
         self.fixedVariables = fixedVariables
         self.submittedAtVariable = submittedAtVariable
         self.includeHiddenFields = includeHiddenFields
@@ -122,6 +127,8 @@ public struct FormTranslation: Sendable {
     public var declineLabel: String?
     /// Field name -> texts.
     public var fields: [String: FieldTranslation]
+    /// Step id -> texts.
+    public var steps: [String: StepTranslation]
     /// `verify.help`.
     public var verifyHelp: String?
     /// `verify.questions`: question name -> label.
@@ -135,6 +142,7 @@ public struct FormTranslation: Sendable {
         submitLabel: String? = nil,
         declineLabel: String? = nil,
         fields: [String: FieldTranslation] = [:],
+        steps: [String: StepTranslation] = [:],
         verifyHelp: String? = nil,
         verifyQuestionLabels: [String: String] = [:]
     ) {
@@ -143,6 +151,7 @@ public struct FormTranslation: Sendable {
         self.submitLabel = submitLabel
         self.declineLabel = declineLabel
         self.fields = fields
+        self.steps = steps
         self.verifyHelp = verifyHelp
         self.verifyQuestionLabels = verifyQuestionLabels
         self.compiledIntro = IntroTemplate.compiledIfSafe(intro)
