@@ -10,9 +10,15 @@ extension FormDefinition {
     ///   - droppedFields: names of fields the file has but that could not be read (an unknown
     ///     type, say), so translations of them are not reported a second time.
     ///   - droppedAnyField: whether any field was left out, named or not.
-    func definitionProblems(droppedFields: Set<String> = [], droppedAnyField: Bool = false) -> [FormProblem] {
+    ///   - incompleteSteps: positions of steps that lost fields that way.
+    func definitionProblems(
+        droppedFields: Set<String> = [],
+        droppedAnyField: Bool = false,
+        incompleteSteps: Set<Int> = []
+    ) -> [FormProblem] {
         var problems = ProblemCollector(file: problemFile)
         checkForm(reportingNoFields: !droppedAnyField, into: &problems)
+        checkSteps(incompleteSteps: incompleteSteps, into: &problems)
         for field in fields {
             field.check(into: &problems)
         }
@@ -47,7 +53,8 @@ extension FormDefinition {
             problems.add("intro: \(Self.introProblem(intro))")
         }
         // Fields left out as unreadable are reported already; "no fields" would mislead then.
-        if fields.isEmpty, reportingNoFields {
+        // Each step of a multi-step form says it of itself.
+        if fields.isEmpty, !isMultiStep, reportingNoFields {
             problems.add("fields: a form needs at least one field")
         }
     }
@@ -121,6 +128,7 @@ extension FormDefinition {
                 problems.add("\(prefix).declineLabel: the form has no decline button")
             }
             checkVerifyTranslation(translation, prefix: prefix, into: &problems)
+            checkStepTranslations(translation, prefix: prefix, into: &problems)
             for name in translation.fields.keys.sorted() {
                 guard let texts = translation.fields[name] else { continue }
                 guard let field = field(named: name) else {
@@ -145,16 +153,21 @@ extension FormDefinition {
         }
     }
 
-    /// A `showIf` must name a field above it (so conditions never form a cycle) and values
-    /// that field can have.
+    /// A `showIf` must name a field above it (so conditions never form a cycle), on the same
+    /// step or an earlier one (a step is checked before the next is shown), and values that
+    /// field can have.
     private func checkConditions(into problems: inout ProblemCollector) {
         for (index, field) in fields.enumerated() {
             guard let condition = field.showIf else { continue }
             guard let controller = fields[..<index].first(where: { $0.name == condition.field }) else {
-                let reason =
-                    fields.contains { $0.name == condition.field }
-                    ? "showIf: field \"\(condition.field)\" must come before this one"
-                    : "showIf: there is no field \"\(condition.field)\""
+                let reason: String
+                if let laterStep = step(holding: condition.field), !laterStep.fieldRange.contains(index) {
+                    reason = "showIf: field \"\(condition.field)\" is on a later step (\"\(laterStep.id)\")"
+                } else if fields.contains(where: { $0.name == condition.field }) {
+                    reason = "showIf: field \"\(condition.field)\" must come before this one"
+                } else {
+                    reason = "showIf: there is no field \"\(condition.field)\""
+                }
                 problems.add(reason, field: field.name)
                 continue
             }
@@ -193,7 +206,7 @@ extension FormDefinition {
             && segments.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && $0.allSatisfy(allowed.contains) }
     }
 
-    private static func introProblem(_ source: String) -> String {
+    static func introProblem(_ source: String) -> String {
         do {
             _ = try IntroTemplate.compile(source)
             return "could not be compiled"
@@ -202,7 +215,7 @@ extension FormDefinition {
         }
     }
 
-    private static func isBlank(_ text: String) -> Bool {
+    static func isBlank(_ text: String) -> Bool {
         text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 

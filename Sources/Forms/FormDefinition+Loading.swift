@@ -19,7 +19,7 @@ extension FormDefinition {
 struct FormFileReader {
     static let formKeys = [
         "id", "title", "intro", "default", "submitLabel", "fields", "outcome", "decline", "translations",
-        "language", "branding", "verify", "expiresAfter",
+        "language", "branding", "verify", "expiresAfter", "steps",
     ]
     static let fieldKeys = [
         "name", "label", "type", "required", "minLength", "maxLength", "pattern", "min", "max", "step",
@@ -30,14 +30,18 @@ struct FormFileReader {
     static let showIfKeys = ["field", "equals", "in"]
     static let brandingKeys = ["displayName", "logo", "favicon", "primaryColor", "accentColor"]
     static let declineKeys = ["label", "variables"]
-    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields", "verify"]
+    static let translationKeys = ["title", "intro", "submitLabel", "declineLabel", "fields", "steps", "verify"]
     static let fieldTranslationKeys = ["label", "help", "placeholder", "options"]
 
     var reader: YAMLNodeReader
     private let file: String
     /// Fields present in the file but left out of the form because they could not be read.
-    private var droppedFields: Set<String> = []
-    private var droppedAnyField = false
+    var droppedFields: Set<String> = []
+    var droppedAnyField = false
+    /// A missing `fields:` reported already, in the terms of `steps:`.
+    var reportedMissingFields = false
+    /// Positions of steps that lost fields while reading, so "no fields" is not said of them.
+    var incompleteSteps: Set<Int> = []
 
     private init(file: String) {
         self.file = file
@@ -51,7 +55,8 @@ struct FormFileReader {
         if let form {
             problems += form.definitionProblems(
                 droppedFields: fileReader.droppedFields,
-                droppedAnyField: fileReader.droppedAnyField
+                droppedAnyField: fileReader.droppedAnyField || fileReader.reportedMissingFields,
+                incompleteSteps: fileReader.incompleteSteps
             )
         }
         return (form, problems)
@@ -74,13 +79,21 @@ struct FormFileReader {
             return nil
         }
         let keys = reader.keyed(mapping, allowed: Self.formKeys, path: "")
+        // Read in this order, so problems come in the order of the keys a file usually has.
+        let id = reader.text(keys["id"], "id") ?? ""
+        let title = reader.text(keys["title"], "title") ?? ""
+        let intro = reader.text(keys["intro"], "intro")
+        let isDefault = reader.boolean(keys["default"], "default") ?? false
+        let submitLabel = reader.text(keys["submitLabel"], "submitLabel") ?? "Send"
+        let (fields, steps) = readFieldsOrSteps(fields: keys["fields"], steps: keys["steps"])
         var form = FormDefinition(
-            id: reader.text(keys["id"], "id") ?? "",
-            title: reader.text(keys["title"], "title") ?? "",
-            intro: reader.text(keys["intro"], "intro"),
-            isDefault: reader.boolean(keys["default"], "default") ?? false,
-            submitLabel: reader.text(keys["submitLabel"], "submitLabel") ?? "Send",
-            fields: readFields(keys["fields"]),
+            id: id,
+            title: title,
+            intro: intro,
+            isDefault: isDefault,
+            submitLabel: submitLabel,
+            fields: fields,
+            steps: steps,
             language: reader.text(keys["language"], "language") ?? "en",
             sourceFile: file
         )
@@ -110,22 +123,26 @@ struct FormFileReader {
 
     // MARK: Fields
 
-    private mutating func readFields(_ node: Node?) -> [FieldDefinition] {
-        guard let items = reader.sequence(node, "fields") else { return [] }
-        let fields = items.enumerated().compactMap { index, item in readField(item, number: index + 1) }
-        droppedAnyField = fields.count < items.count
-        return fields
+    /// A `fields:` list, the form's or a step's (`path`: `fields`, `steps.incident.fields`).
+    ///
+    /// - Returns: the fields that could be read, and whether that is all of them.
+    mutating func readFields(_ node: Node?, path: String) -> (fields: [FieldDefinition], complete: Bool) {
+        guard let items = reader.sequence(node, path) else { return ([], true) }
+        // A step's fields are numbered within the step; a form's as they always were.
+        let place = path == "fields" ? "" : "\(path): "
+        let fields = items.enumerated().compactMap { index, item in readField(item, number: index + 1, place: place) }
+        return (fields, fields.count == items.count)
     }
 
-    private mutating func readField(_ node: Node, number: Int) -> FieldDefinition? {
+    private mutating func readField(_ node: Node, number: Int, place: String) -> FieldDefinition? {
         guard case .mapping(let mapping) = node else {
-            reader.add("field \(number) must be a mapping of name, type and so on")
+            reader.add("\(place)field \(number) must be a mapping of name, type and so on")
             return nil
         }
         let name = mapping["name"].flatMap { reader.text($0, "name") }
         let keys = reader.keyed(mapping, allowed: Self.fieldKeys, path: "", field: name)
         guard let name else {
-            reader.add("field \(number) has no name")
+            reader.add("\(place)field \(number) has no name")
             return nil
         }
         func text(_ key: String) -> String? { reader.text(keys[key], key, field: name) }
@@ -283,6 +300,7 @@ struct FormFileReader {
                     fields[name] = readFieldTranslation(fieldNode, path: "\(path).fields.\(name)")
                 }
             }
+            let steps = readStepTranslations(keys["steps"], path: "\(path).steps")
             let verify = readVerifyTranslation(keys["verify"], path: "\(path).verify")
             translations[code] = FormTranslation(
                 title: reader.text(keys["title"], "\(path).title"),
@@ -290,6 +308,7 @@ struct FormFileReader {
                 submitLabel: reader.text(keys["submitLabel"], "\(path).submitLabel"),
                 declineLabel: reader.text(keys["declineLabel"], "\(path).declineLabel"),
                 fields: fields,
+                steps: steps,
                 verifyHelp: verify.help,
                 verifyQuestionLabels: verify.labels
             )
