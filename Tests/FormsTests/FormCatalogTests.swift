@@ -270,7 +270,11 @@ struct FormCatalogTests {
             Issue.record("config/forms does not load:\n\(error)")
             return
         }
-        #expect(catalog.forms.map(\.id) == ["address-update", "callback-request", "consent-capture", "contact-details", "satisfaction-survey"])
+        #expect(
+            catalog.forms.map(\.id) == [
+                "address-update", "callback-request", "claim-report", "consent-capture", "contact-details", "satisfaction-survey",
+            ]
+        )
         #expect(catalog.defaultForm?.id == "address-update")
         for form in catalog.forms {
             #expect(form.translations["es"] != nil, "\(form.id) has Spanish texts")
@@ -286,6 +290,10 @@ struct FormCatalogTests {
             }
             if let decline = form.decline {
                 #expect(spanish.decline?.label != decline.label)
+            }
+            for (english, translated) in zip(form.steps, spanish.steps) {
+                #expect(translated.title != english.title, "\(form.id) step \(english.id) title is translated")
+                #expect(english.intro == nil || translated.intro != english.intro, "\(form.id) step \(english.id) intro is translated")
             }
             #expect(form.renderIntro(context: FormContext(content: "{}")) != spanish.renderIntro(context: FormContext(content: "{}")))
         }
