@@ -107,6 +107,7 @@ public func buildApplication(
             messages: parts.messages,
             store: parts.store.store,
             sessions: parts.store.sessions,
+            drafts: parts.store.drafts,
             contexts: alvaria,
             deliverer: deliverer,
             tokens: tokens,

@@ -13,6 +13,8 @@ struct AppDependencies: Sendable {
     let store: any OutboxStore
     /// First openings, verification attempts and locks, in the outbox's database.
     let sessions: any SessionStateStore
+    /// Multi-step forms' drafts, in the outbox's database.
+    let drafts: any DraftStore
     let contexts: any ContextSource
     let deliverer: Deliverer
     /// For `/readyz`: a token can be had.
@@ -95,6 +97,8 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         deliverer: dependencies.deliverer,
         signer: FormTokenSigner(keys: config.security.keys, lifetime: config.security.formTokenLifetime),
         passes: VerificationPass(keys: config.security.keys),
+        drafts: DraftKeeper(store: dependencies.drafts, sealer: Sealer(secrets: config.security.keys, purpose: "drafts")),
+        heldAnswers: HeldAnswers(sealer: Sealer(secrets: config.security.keys, purpose: "held answers")),
         immediateBudget: config.delivery.immediateBudget,
         verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
         tracksSessions: dependencies.forms.forms.contains(where: \.tracksSession),

@@ -93,11 +93,13 @@ extension FormFlow {
             let expiresAt = now().addingTimeInterval(verification.lifetime.inSeconds)
             return .redirect(
                 urls.form(form.id, sessionId: sessionId.rawValue, language: language),
-                pass: IssuedPass(
-                    name: VerificationPass.cookieName(sessionId: sessionId.rawValue),
-                    value: passes.value(sessionId: sessionId.rawValue, formId: form.id, expiresAt: expiresAt),
-                    lifetime: verification.lifetime
-                )
+                cookies: [
+                    IssuedCookie(
+                        name: VerificationPass.cookieName(sessionId: sessionId.rawValue),
+                        value: passes.value(sessionId: sessionId.rawValue, formId: form.id, expiresAt: expiresAt),
+                        lifetime: verification.lifetime
+                    )
+                ]
             )
         case .wrong(let attemptsLeft):
             logger.notice("Verification failed", metadata: session.merging(["verify.attemptsLeft": "\(attemptsLeft)"]) { $1 })

@@ -18,6 +18,13 @@ struct LanguagePreference: Sendable {
     var acceptLanguage: String? = nil
 }
 
+/// The cookies a browser keeps for a session: the verification pass, and a multi-step form's
+/// sensitive answers (``HeldAnswers``).
+struct SessionCookies: Sendable {
+    var pass: String? = nil
+    var held: String? = nil
+}
+
 /// A form page to show: the compiled form with what varies for this request.
 struct FormPageView: Sendable {
     let page: CompiledForm
@@ -26,9 +33,11 @@ struct FormPageView: Sendable {
     let introHTML: String?
     let sessionId: SessionID
     let token: String
+    /// A step's or the review's own parts.
+    var steps = StepExtras()
 
     func render() -> ByteBuffer {
-        page.render(values: values, errors: errors, introHTML: introHTML, sessionId: sessionId, token: token)
+        page.render(values: values, errors: errors, introHTML: introHTML, sessionId: sessionId, token: token, steps: steps)
     }
 }
 
@@ -50,19 +59,22 @@ struct VerificationPageView: Sendable {
     }
 }
 
-/// The verification cookie to set with a redirect: this browser answered correctly.
-struct IssuedPass: Sendable {
+/// A cookie to set with a redirect: the verification pass, or a multi-step form's sensitive answers.
+struct IssuedCookie: Sendable {
     let name: String
     let value: String
-    let lifetime: Duration
+    /// `nil`: until the browser closes; `.zero`: deletes the cookie.
+    let lifetime: Duration?
 }
 
-/// What the flow decided: a form page, a verification step, a status page, or somewhere else to go.
+/// What the flow decided: a form page, a verification step, a status page, somewhere else to go,
+/// or nothing to show (a draft saved by the page's script).
 enum FlowResult: Sendable {
     case form(FormPageView)
     case verification(VerificationPageView)
     case status(StatusReply)
-    case redirect(String, pass: IssuedPass? = nil)
+    case redirect(String, cookies: [IssuedCookie] = [])
+    case saved
 }
 
 /// What happens when a person opens a link or sends a form, decided without HTTP: which form
@@ -80,6 +92,10 @@ struct FormFlow: Sendable {
     let deliverer: Deliverer
     let signer: FormTokenSigner
     let passes: VerificationPass
+    /// Multi-step forms' drafts, sealed, in the outbox's database.
+    let drafts: DraftKeeper
+    /// Multi-step forms' sensitive answers, in a sealed cookie between screens.
+    let heldAnswers: HeldAnswers
     /// How long a submit waits for the first delivery attempt before showing the confirmation.
     let immediateBudget: Duration
     let verificationMetrics: VerificationMetrics
@@ -94,12 +110,15 @@ struct FormFlow: Sendable {
     /// Opens the session's form: `formId` from the URL, else the one the context names, else
     /// the default form.
     ///
-    /// - Parameter pass: the request's verification cookie for this session, if it has one.
+    /// - Parameters:
+    ///   - step: a multi-step form's screen asked for (`step=`).
+    ///   - cookies: the request's cookies for this session.
     func open(
         formId: String?,
         sessionId: SessionID,
         language preference: LanguagePreference,
-        pass: String?,
+        step: String? = nil,
+        cookies: SessionCookies,
         logger: Logger
     ) async -> FlowResult {
         // An expired or locked session is answered from the database alone: no call to Alvaria.
@@ -124,7 +143,12 @@ struct FormFlow: Sendable {
         let content: String
         switch fetched {
         case .success(let context): content = context.content
-        case .failure(.dialogNotFound): return .status(StatusReply(.expired))
+        case .failure(.dialogNotFound):
+            if forms.forms.contains(where: \.isMultiStep) {
+                // Alvaria says the dialog ended: nobody will finish its draft.
+                try? await drafts.delete(sessionId: sessionId)
+            }
+            return .status(StatusReply(.expired))
         case .failure(.responseTooLarge):
             // "Try again" could never succeed: the link is as good as broken.
             logger.warning("Context too large to read: treated as a bad link", metadata: ["session": "\(sessionId.shortened)"])
@@ -158,7 +182,7 @@ struct FormFlow: Sendable {
             case .failure(let error): return unavailable(error, logger: logger)
             }
         }
-        if form.verification != nil, !passes.isValid(pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
+        if form.verification != nil, !passes.isValid(cookies.pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
             guard let step = pages.verification(form.id, language: language) else { return .status(StatusReply(.notFound)) }
             return .verification(
                 VerificationPageView(
@@ -167,6 +191,17 @@ struct FormFlow: Sendable {
                     token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
                     problem: nil
                 )
+            )
+        }
+        if form.isMultiStep {
+            return await openSteps(
+                form,
+                language: language,
+                context: context,
+                sessionId: sessionId,
+                requested: step,
+                held: cookies.held,
+                logger: logger
             )
         }
         guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
@@ -189,7 +224,7 @@ struct FormFlow: Sendable {
         sessionId: SessionID,
         values: FormValues,
         acceptLanguage: String?,
-        pass: String?,
+        cookies: SessionCookies,
         logger: Logger
     ) async -> FlowResult {
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
@@ -201,18 +236,27 @@ struct FormFlow: Sendable {
             case .failure(let error): return unavailable(error, logger: logger)
             }
         }
-        if form.verification != nil, !passes.isValid(pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
+        if form.verification != nil, !passes.isValid(cookies.pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
             // Not verified in this browser (or no longer): the form's address asks first.
             logger.notice("Submit without verification", metadata: ["session": "\(sessionId.shortened)", "form": "\(form.id)"])
             return .redirect(urls.form(form.id, sessionId: sessionId.rawValue, language: language))
         }
 
+        if values.first("_action") == "save", !form.isMultiStep {
+            // Only a multi-step form keeps a draft: a save is never taken for a submit.
+            return .status(StatusReply(.badRequest, language: language, form: form))
+        }
         let submittedAt = now()
         // "No thanks" exists only where the form offers it; elsewhere the post is an ordinary submit.
         let declined = values.first("_action") == "decline" && form.decline != nil
         let variables: [OutcomeVariable]
         if declined, let declineVariables = form.declineVariables(submittedAt: submittedAt) {
             variables = declineVariables
+        } else if form.isMultiStep {
+            switch await postStep(form, sessionId: sessionId, posted: values, language: language, held: cookies.held, logger: logger) {
+            case .answered(let result): return result
+            case .complete(let answers): variables = form.outcomeVariables(for: answers, submittedAt: submittedAt)
+            }
         } else {
             guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
             // Hidden fields take their values from the context now, never from the post: fetch it
@@ -270,7 +314,9 @@ struct FormFlow: Sendable {
         if await deliverer.deliverNow(entry, budget: immediateBudget, logger: logger).dialogEnded {
             return .status(StatusReply(.expired, language: language, form: form))
         }
-        return .redirect(urls.done(form.id, sessionId: sessionId.rawValue, language: language, declined: declined))
+        // A multi-step form's held answers are of no more use: the browser forgets them now.
+        let cookies = form.isMultiStep ? [heldAnswers.removal(sessionId: sessionId.rawValue)] : []
+        return .redirect(urls.done(form.id, sessionId: sessionId.rawValue, language: language, declined: declined), cookies: cookies)
     }
 
     /// The confirmation, once the outcome is stored; the form again before.

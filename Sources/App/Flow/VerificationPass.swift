@@ -16,17 +16,9 @@ struct VerificationPass: Sendable {
         self.keys = keys.all.map { SymmetricKey(data: $0) }
     }
 
-    /// The cookie's name for a session: a browser holding links of several sessions keeps a pass
-    /// for each. A hash, so the cookie does not repeat the sessionId.
+    /// The cookie's name for a session (``SessionCookie``).
     static func cookieName(sessionId: String) -> String {
-        let digest = SHA256.hash(data: Data(sessionId.utf8))
-        let hex = Array("0123456789abcdef".utf8)
-        var name = Array("verified_".utf8)
-        for byte in digest.prefix(12) {
-            name.append(hex[Int(byte >> 4)])
-            name.append(hex[Int(byte & 0x0f)])
-        }
-        return String(decoding: name, as: UTF8.self)
+        SessionCookie.name("verified_", sessionId: sessionId)
     }
 
     func value(sessionId: String, formId: String, expiresAt: Date) -> String {

@@ -6,6 +6,10 @@ import Hummingbird
 ///
 /// Added only to the form routes' group: health, readiness, metrics and static files are
 /// never limited.
+///
+/// A multi-step form's script saves the step as the person leaves each field (`?autosave`):
+/// those posts count as page loads, so that saving never uses up what Continue and Send need.
+/// The form routes accept nothing but a save on such a post.
 struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let pageLoads: TokenBucketLimiter
     let submits: TokenBucketLimiter
@@ -18,6 +22,7 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         let kind: String
         switch request.method {
         case .get, .head: (limiter, kind) = (pageLoads, "pageLoads")
+        case .post where request.uri.queryParameters["autosave"] != nil: (limiter, kind) = (pageLoads, "autosaves")
         case .post: (limiter, kind) = (submits, "submits")
         default: return try await next(request, context)
         }

@@ -18,9 +18,16 @@ struct AppURLs: Sendable {
     var console: String { "\(basePath)/" }
     var consoleDialogs: String { "\(basePath)/console/dialogs" }
 
-    func form(_ formId: String, sessionId: String, language: String? = nil) -> String {
+    /// - Parameter step: a multi-step form's screen: a step's id or `review`; none continues where the person left off.
+    func form(_ formId: String, sessionId: String, language: String? = nil, step: String? = nil) -> String {
         "\(basePath)/f/\(PercentEncoding.encode(formId))?sessionId=\(PercentEncoding.encode(sessionId))"
-            + (language.map { "&lang=\(PercentEncoding.encode($0))" } ?? "")
+            + formQuery(language: language, step: step)
+    }
+
+    /// What follows the sessionId in ``form(_:sessionId:language:step:)``: pages write the
+    /// sessionId between the two parts themselves.
+    func formQuery(language: String?, step: String?) -> String {
+        (language.map { "&lang=\(PercentEncoding.encode($0))" } ?? "") + (step.map { "&step=\(PercentEncoding.encode($0))" } ?? "")
     }
 
     /// `POST {basePath}/f/{formId}/verify?sessionId=S`: the verification step's answers.

@@ -68,13 +68,16 @@ struct FormController: Sendable {
     /// `POST /f/{formId}?sessionId=S`: the checks that concern HTTP (origin, encoding, size)
     /// here, the rest in the flow.
     @Sendable func submit(_ request: Request, context: some RequestContext) async throws -> Response {
-        try await post(request, context: context) { form, sessionId, values in
-            await flow.submit(
+        // An autosave is charged as a page load (RateLimitMiddleware): it may do nothing but save.
+        let autosave = request.uri.queryParameters["autosave"] != nil
+        return try await post(request, context: context) { form, sessionId, values in
+            if autosave, values.first("_action") != "save" { return .status(StatusReply(.badRequest, form: form)) }
+            return await flow.submit(
                 form: form,
                 sessionId: sessionId,
                 values: values,
                 acceptLanguage: request.headers[.acceptLanguage],
-                pass: pass(of: request, sessionId: sessionId),
+                cookies: cookies(of: request, sessionId: sessionId),
                 logger: context.logger
             )
         }
@@ -104,7 +107,8 @@ struct FormController: Sendable {
             formId: formId,
             sessionId: sessionId,
             language: preference,
-            pass: pass(of: request, sessionId: sessionId),
+            step: request.uri.queryParameters["step"].map(String.init),
+            cookies: cookies(of: request, sessionId: sessionId),
             logger: context.logger
         )
         return respond(result, to: request)
@@ -141,11 +145,15 @@ struct FormController: Sendable {
         return respond(await decide(form, sessionId, values), to: request)
     }
 
-    /// The request's verification cookie for this session. Most page loads carry no cookie at
-    /// all: they cost no hash of the sessionId.
-    private func pass(of request: Request, sessionId: SessionID) -> String? {
-        guard request.headers[.cookie] != nil else { return nil }
-        return request.cookies[VerificationPass.cookieName(sessionId: sessionId.rawValue)]?.value
+    /// The request's cookies for this session. Most page loads carry no cookie at all: they cost
+    /// no hash of the sessionId.
+    private func cookies(of request: Request, sessionId: SessionID) -> SessionCookies {
+        guard request.headers[.cookie] != nil else { return SessionCookies() }
+        let cookies = request.cookies
+        return SessionCookies(
+            pass: cookies[VerificationPass.cookieName(sessionId: sessionId.rawValue)]?.value,
+            held: cookies[HeldAnswers.cookieName(sessionId: sessionId.rawValue)]?.value
+        )
     }
 
     private func respond(_ result: FlowResult, to request: Request) -> Response {
@@ -158,15 +166,15 @@ struct FormController: Sendable {
             // "Try again" loads the same page again.
             if reply.page == .unavailable, reply.actionURL == nil { reply.actionURL = request.uri.description }
             return pages.response(for: reply, request: request)
-        case .redirect(let location, let pass):
+        case .redirect(let location, let cookies):
             var response = Response(status: .seeOther, headers: [.location: location])
-            if let pass {
+            for cookie in cookies {
                 // HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
                 response.setCookie(
                     Cookie(
-                        name: pass.name,
-                        value: pass.value,
-                        maxAge: Int(pass.lifetime.components.seconds),
+                        name: cookie.name,
+                        value: cookie.value,
+                        maxAge: cookie.lifetime.map { Int($0.components.seconds) },
                         path: urls.basePath + "/",
                         secure: secureCookies,
                         httpOnly: true,
@@ -175,6 +183,8 @@ struct FormController: Sendable {
                 )
             }
             return response
+        case .saved:
+            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
         }
     }
 

@@ -31,6 +31,11 @@ final class InMemoryContexts: ContextSource {
         return SessionID(sessionId)!
     }
 
+    /// Ends the dialog: Alvaria answers 404 for it from now on.
+    func remove(_ sessionId: SessionID) {
+        contents.withLock { $0[sessionId.rawValue] = nil }
+    }
+
     var callCount: Int { calls.withLock { $0 } }
 
     func context(for sessionId: SessionID, logger: Logger) async throws(AlvariaError) -> DisposableAppContext {
@@ -81,11 +86,14 @@ struct RouterTestApp: BrowserRequests, Sendable {
     let contexts: InMemoryContexts
     let store: InMemoryOutboxStore
     let sessions: InMemorySessionStateStore
+    let drafts: InMemoryDraftStore
     let poster: InMemoryPoster
     /// The clock of link expiry and verification passes.
     let clock: TestDateClock
     /// `security.secret`, for tests that sign what the app would.
     static let secret = "test-secret-0123456789-0123456789-abcdef"
+    /// Seals and opens drafts as the app does under ``secret``.
+    static let draftSealer = Sealer(secrets: SecretKeys(current: Array(secret.utf8)), purpose: "drafts")
     /// The CX side, with the calls the simulator-backed tests use (`createDialog`, `outcomes`…).
     var simulator: InMemoryDialogs { InMemoryDialogs(contexts: contexts, poster: poster) }
 
@@ -115,6 +123,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let contexts = InMemoryContexts()
         let store = InMemoryOutboxStore()
         let sessions = InMemorySessionStateStore(outbox: store)
+        let drafts = InMemoryDraftStore(outbox: store)
         let clock = TestDateClock()
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
@@ -124,6 +133,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             messages: try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage),
             store: store,
             sessions: sessions,
+            drafts: drafts,
             contexts: contexts,
             deliverer: Deliverer(store: store, poster: poster, settings: config.delivery, logger: quietLogger, metricsFactory: metricsFactory),
             tokens: poster,
@@ -134,7 +144,9 @@ struct RouterTestApp: BrowserRequests, Sendable {
         )
         let router = buildRouter(config: config, dependencies: dependencies, logger: quietLogger)
         return try await Application(router: router, logger: quietLogger).test(.router) { client in
-            try await body(RouterTestApp(client: client, contexts: contexts, store: store, sessions: sessions, poster: poster, clock: clock))
+            try await body(
+                RouterTestApp(client: client, contexts: contexts, store: store, sessions: sessions, drafts: drafts, poster: poster, clock: clock)
+            )
         }
     }
 }

@@ -15,7 +15,7 @@ struct FieldMarkup: Sendable {
     let optionalText: String?
     /// `showIf`: the controlling field's name and values (JSON) for the script, and the hint
     /// shown instead when the script does not run.
-    let condition: Condition?
+    var condition: Condition?
     /// Per option: its element id.
     let optionIds: [String]
     /// Where the error summary's link for this field points.

@@ -10,6 +10,8 @@ struct PageLibrary: Sendable {
     /// Form id -> language -> the compiled form.
     private let forms: [String: [String: CompiledForm]]
     private let statusPages: [StatusKey: CompiledPage<StatusPageState>]
+    /// A multi-step form's steps and review, by form, language and screen.
+    private let screens: [ScreenKey: CompiledForm]
     /// Form id -> language -> the verification step, for forms with `verify:`.
     private let verifications: [String: [String: CompiledVerification]]
     /// Language -> the page link previews get, rendered once: it has nothing that varies.
@@ -22,17 +24,34 @@ struct PageLibrary: Sendable {
         let brand: String
     }
 
+    private struct ScreenKey: Hashable {
+        let form: String
+        let language: String
+        let screen: FormScreen
+    }
+
     init(forms catalog: FormCatalog, presentation: Presentation) {
         self.presentation = presentation
         let languages = presentation.messages.languages
         var forms: [String: [String: CompiledForm]] = [:]
         var statusPages: [StatusKey: CompiledPage<StatusPageState>] = [:]
         var verifications: [String: [String: CompiledVerification]] = [:]
+        var screens: [ScreenKey: CompiledForm] = [:]
         // Forms without their own branding wear the app's: their status pages are the app's.
         let brands: [(String, FormDefinition?)] = [("", nil)] + catalog.forms.filter { $0.branding != nil }.map { ($0.id, $0) }
         for language in languages {
             for form in catalog.forms {
                 forms[form.id, default: [:]][language] = CompiledForm(form, language: language, presentation: presentation)
+                if form.isMultiStep {
+                    for screen in form.steps.indices.map(FormScreen.step) + [.review] {
+                        screens[ScreenKey(form: form.id, language: language, screen: screen)] = CompiledForm(
+                            form,
+                            language: language,
+                            presentation: presentation,
+                            screen: screen
+                        )
+                    }
+                }
                 if let verification = CompiledVerification(form, language: language, presentation: presentation) {
                     verifications[form.id, default: [:]][language] = verification
                 }
@@ -51,6 +70,7 @@ struct PageLibrary: Sendable {
         self.forms = forms
         self.statusPages = statusPages
         self.verifications = verifications
+        self.screens = screens
         previewPages = Dictionary(
             uniqueKeysWithValues: languages.map {
                 ($0, PreviewPageTemplate.compile(language: $0, presentation: presentation).render(StaticPageState()))
@@ -61,6 +81,12 @@ struct PageLibrary: Sendable {
     /// The form in `language`, which ``MessageCatalog/negotiate(query:context:acceptLanguage:form:)`` chose.
     func form(_ id: String, language: String) -> CompiledForm? {
         forms[id]?[language] ?? forms[id]?[MessageCatalog.fallbackLanguage]
+    }
+
+    /// A step or the review of a multi-step form, in `language`.
+    func form(_ id: String, language: String, screen: FormScreen) -> CompiledForm? {
+        screens[ScreenKey(form: id, language: language, screen: screen)]
+            ?? screens[ScreenKey(form: id, language: MessageCatalog.fallbackLanguage, screen: screen)]
     }
 
     /// The verification step of a form with `verify:`, in `language`.
