@@ -112,7 +112,7 @@ extension FormFlow {
                 )
             }
             for field in kept { draft.values[field.name] = validation.values[field.name] }
-            draft.completedSteps = form.steps.map(\.id).filter { draft.completedSteps.contains($0) || $0 == step.id }
+            draft.completedSteps = Self.completedSteps(of: form, after: step, in: draft, held: heldAnswers)
             if let refusal = await save(draft, form: form, sessionId: sessionId, language: language, logger: logger) { return .answered(refusal) }
             var cookies: [IssuedCookie] = []
             let sensitive = form.fields(of: step).filter { $0.sensitive && $0.type != .hidden }
@@ -229,6 +229,20 @@ extension FormFlow {
             return .step(index)
         }
         return firstIncomplete.map(FormScreen.step) ?? .review
+    }
+
+    /// The steps done once `step` validated: those done before, except a later one an answer now
+    /// changes (a `showIf` that asks for more there), which the person is sent to next. Sensitive
+    /// answers not held here do not count against a step: the review asks for them.
+    static func completedSteps(of form: FormDefinition, after step: FormStep, in draft: Draft, held: [String: [String]]) -> [String] {
+        let answers = FormValues(dictionary: draft.values.merging(held) { $1 })
+        return form.steps.filter { candidate in
+            guard candidate.id != step.id else { return true }
+            guard draft.completedSteps.contains(candidate.id) else { return false }
+            return form.validate(answers, context: nil, step: candidate).errors.allSatisfy { error in
+                form.field(named: error.field)?.sensitive == true
+            }
+        }.map(\.id)
     }
 
     static func screenId(_ screen: FormScreen, in form: FormDefinition) -> String {

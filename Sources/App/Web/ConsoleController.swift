@@ -79,10 +79,11 @@ struct ConsoleController: Sendable {
     }
 
     /// A context a CX script might send for this form: its id plus a value for every prefilled
-    /// path and every verification answer.
+    /// path, every verification answer and every path its intros quote (`{{context.firstName}}`).
     static func sampleContext(for form: FormDefinition) -> String {
         var object: [String: Any] = ["form": form.id, "lang": "en"]
-        let paths = form.fields.compactMap(\.prefill) + (form.verification?.questions.map(\.answerPath) ?? [])
+        let intros = ([form.intro] + form.steps.map(\.intro)).compactMap { $0 }.flatMap(quotedPaths)
+        let paths = form.fields.compactMap(\.prefill) + (form.verification?.questions.map(\.answerPath) ?? []) + intros
         for text in paths {
             let path = text.split(separator: ".").dropFirst().map(String.init)
             guard let last = path.last else { continue }
@@ -90,6 +91,11 @@ struct ConsoleController: Sendable {
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The `context.…` paths a Mustache text quotes.
+    private static func quotedPaths(in source: String) -> [String] {
+        source.matches(of: /\{\{\s*(context\.[A-Za-z0-9_.]+)\s*\}\}/).map { String($0.output.1) }
     }
 
     private static func insert(_ value: String, at path: ArraySlice<String>, into object: inout [String: Any]) {

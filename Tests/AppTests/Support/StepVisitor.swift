@@ -30,17 +30,18 @@ final class StepVisitor: Sendable {
         return response
     }
 
-    /// Posts the last page's form: its token, `_step` and `_lang` as the page had them.
-    func post(_ action: String, _ fields: [(String, String)], query: String = "") async throws -> TestResponse {
+    /// Posts the last page's form: its token, `_step` and `_lang` as the page had them; to the
+    /// form's address unless `uri` names another (the verification step's).
+    func post(_ action: String?, _ fields: [(String, String)], query: String = "", to uri: String? = nil) async throws -> TestResponse {
         let page = lastPage.withLock { $0 }
         let token = try #require(TestApp.token(in: page), "no form on the last page")
-        var posted = [("_token", token), ("_action", action)]
+        var posted = [("_token", token)] + (action.map { [("_action", $0)] } ?? [])
         for name in ["_step", "_lang"] {
             if let value = Self.hiddenValue(name, in: page) { posted.append((name, value)) }
         }
         var headers = cookieHeaders()
         headers[HTTPField.Name("Sec-Fetch-Site")!] = "same-origin"
-        let response = try await app.post(formURI + query, posted + fields, headers: headers)
+        let response = try await app.post((uri ?? formURI) + query, posted + fields, headers: headers)
         keep(response)
         return response
     }

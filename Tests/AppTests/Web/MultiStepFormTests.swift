@@ -323,4 +323,83 @@ struct MultiStepFormTests {
             #expect(location.contains("lang=es"))
         }
     }
+
+    /// Two steps behind verification: the second asks for `detail` only when the first said `y`,
+    /// quotes the context in its intro, and takes `customerId` from the context.
+    static let verifiedSteps = """
+        id: verified-steps
+        title: Two steps
+        verify:
+          questions:
+            - {name: postcode, label: Your postcode, type: text, answer: context.postalCode}
+        steps:
+          - id: first
+            title: First
+            fields:
+              - {name: kind, type: radio, required: true, options: [x, y]}
+          - id: second
+            title: Second
+            intro: "Thanks, {{context.firstName}}."
+            fields:
+              - {name: detail, type: text, required: true, showIf: {field: kind, equals: "y"}}
+              - {name: note, type: text}
+              - {name: customerId, type: hidden, prefill: context.customerId}
+        """
+
+    @Test("behind verify:, a draft is resumed only after verification; a showIf on an earlier step is decided by the server")
+    func verifiedStepsAndEarlierShowIf() async throws {
+        let directory = try temporaryDirectory()
+        try Self.verifiedSteps.write(to: directory.appendingPathComponent("verified-steps.yaml"), atomically: true, encoding: .utf8)
+        try await RouterTestApp.run(overrides: ["FORMS_DIRECTORY": directory.path]) { app in
+            let context = #"{"form":"verified-steps","postalCode":"BS1 5TY","firstName":"Zebedee","customerId":"C-77"}"#
+            let sessionId = try await app.simulator.createDialog(context)
+            let uri = "/f/verified-steps?sessionId=\(sessionId.rawValue)"
+            let passed = StepVisitor(app, formURI: uri)
+            let question = try await passed.get()
+            #expect(question.text.contains(#"name="postcode""#))
+            let verified = try await passed.post(nil, [("postcode", "bs1 5ty")], to: "/f/verified-steps/verify?sessionId=\(sessionId.rawValue)")
+            #expect(verified.status == .seeOther)
+            let first = try await passed.get()
+            #expect(first.text.contains("Step 1 of 2"))
+
+            // kind x: the second step does not ask for detail.
+            try await passed.next([("kind", "x")])
+            let second = try await passed.get()
+            #expect(second.text.contains("Thanks, Zebedee."))
+            #expect(!second.text.contains(#"name="detail""#), "kind x: detail does not apply")
+            #expect(!second.text.contains("data-show-if"), "decided by the server, not the script")
+            try await passed.next([("note", "n")])
+            let review = try await passed.get()
+            #expect(review.text.contains("Check your answers"))
+            #expect(!review.text.contains("Detail"), "not asked, not listed")
+            _ = try await passed.get("\(uri)&step=first")
+            try await passed.next([("kind", "y")])
+            let asked = try await passed.get()
+            #expect(asked.text.contains(#"name="detail""#), "kind y: detail applies now")
+            #expect(asked.text.contains(#"name="detail" required"#) || asked.text.contains(#"name="detail" value="" required"#))
+            let missing = try await passed.post("next", [("note", "n")])
+            #expect(missing.status == .unprocessableContent)
+            try await passed.next([("detail", "d"), ("note", "n")])
+
+            // Another browser sees the verification step, never the draft.
+            let other = try await StepVisitor(app, formURI: uri).get()
+            #expect(other.text.contains(#"name="postcode""#))
+            #expect(!other.text.contains("Welcome back"))
+
+            _ = try await passed.get()
+            let sent = try await passed.post("submit", [])
+            #expect(sent.status == .seeOther)
+            let outcome = try #require(try await app.simulator.waitForOutcomes(sessionId).first)
+            #expect(outcome.map(\.id) == ["kind", "detail", "note", "customerId"])
+            #expect(outcome.last?.value == "C-77", "the hidden field from the context at submit")
+        }
+    }
+
+    @Test("the console's sample context for claim-report carries what its intro and prefills quote")
+    func consoleSample() throws {
+        let forms = try FormCatalog.load(directory: packageRoot.appendingPathComponent("config/forms").path)
+        let sample = FormContext(content: ConsoleController.sampleContext(for: try #require(forms["claim-report"])))
+        #expect(sample.value(at: "context.firstName") == "Ana")
+        #expect(sample.value(at: "context.email") == "ana@example.com")
+    }
 }
