@@ -149,7 +149,9 @@ extension FormFlow {
         if form.fields.contains(where: \.takesContextValue) {
             switch await fetchContext(sessionId, logger: logger) {
             case .success(let fetched): context = FormContext(content: fetched.content)
-            case .failure(.dialogNotFound): return .answered(.status(StatusReply(.expired, language: language, form: form)))
+            case .failure(.dialogNotFound):
+                try? await drafts.delete(sessionId: sessionId)
+                return .answered(.status(StatusReply(.expired, language: language, form: form)))
             case .failure(let error): return .answered(unavailable(error, logger: logger))
             }
         }

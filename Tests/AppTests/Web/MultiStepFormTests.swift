@@ -395,6 +395,28 @@ struct MultiStepFormTests {
         }
     }
 
+    @Test("a review sent after Alvaria ended the dialog answers 410 and drops the draft")
+    func reviewAfterTheDialogEnded() async throws {
+        let directory = try temporaryDirectory()
+        try Self.verifiedSteps.write(to: directory.appendingPathComponent("verified-steps.yaml"), atomically: true, encoding: .utf8)
+        try await RouterTestApp.run(overrides: ["FORMS_DIRECTORY": directory.path]) { app in
+            let sessionId = try await app.simulator.createDialog(#"{"form":"verified-steps","postalCode":"BS1 5TY","customerId":"C-77"}"#)
+            let uri = "/f/verified-steps?sessionId=\(sessionId.rawValue)"
+            let visitor = StepVisitor(app, formURI: uri)
+            _ = try await visitor.get()
+            _ = try await visitor.post(nil, [("postcode", "BS1 5TY")], to: "/f/verified-steps/verify?sessionId=\(sessionId.rawValue)")
+            _ = try await visitor.get()
+            try await visitor.next([("kind", "x")])
+            try await visitor.next([("note", "n")])
+            #expect(try await app.drafts.draft(sessionId: sessionId.rawValue) != nil)
+            app.contexts.remove(sessionId)
+            let sent = try await visitor.post("submit", [])
+            #expect(sent.status == .gone)
+            #expect(try await app.drafts.draft(sessionId: sessionId.rawValue) == nil)
+            #expect(try await app.store.entries(state: nil, limit: 1).isEmpty)
+        }
+    }
+
     @Test("the console's sample context for claim-report carries what its intro and prefills quote")
     func consoleSample() throws {
         let forms = try FormCatalog.load(directory: packageRoot.appendingPathComponent("config/forms").path)
