@@ -19,6 +19,7 @@ extension FieldDefinition {
         checkRange(add)
         checkOptions(add)
         checkSources(add)
+        checkFile(add)
     }
 
     /// Keys set on this field that its type does not use: refused rather than ignored, since a
@@ -36,6 +37,16 @@ extension FieldDefinition {
         if autocomplete != nil, !type.acceptsAutocomplete { keys.append("autocomplete") }
         if required, !type.isVisible { keys.append("required") }
         if help != nil, !type.isVisible { keys.append("help") }
+        if prefill != nil, !type.acceptsInitialValue { keys.append("prefill") }
+        if value != nil, !type.acceptsInitialValue { keys.append("value") }
+        // A form file's reader reports these keys on other types as written; a field built in
+        // code shows them by a value other than the default.
+        if type != .file {
+            if !accept.isEmpty { keys.append("accept") }
+            if maxSize != Self.defaultMaxFileSize { keys.append("maxSize") }
+            if maxFiles != 1 { keys.append("maxFiles") }
+            if capture != nil { keys.append("capture") }
+        }
         return keys
     }
 
@@ -108,6 +119,7 @@ extension FieldDefinition {
 
     /// `value:` and `prefill:`: one or the other, a path that can exist, a literal that passes.
     private func checkSources(_ add: (String) -> Void) {
+        guard type.acceptsInitialValue else { return }
         if value != nil, prefill != nil {
             add("value and prefill cannot both be set (value is a literal, prefill reads the context)")
         }
@@ -119,6 +131,30 @@ extension FieldDefinition {
         }
         if let value, let problem = literalProblem(value) {
             add("value \"\(value)\" would not pass validation: \(problem.englishMessage)")
+        }
+    }
+
+    /// `accept`, `maxSize`, `maxFiles` and `capture` of a `file` field.
+    private func checkFile(_ add: (String) -> Void) {
+        guard type == .file else { return }
+        if accept.isEmpty {
+            add("accept must list at least one media type (\(FileKind.spellings))")
+        }
+        var seen: Set<FileKind> = []
+        for kind in accept where !seen.insert(kind).inserted {
+            add("accept lists \(kind.mediaType) twice")
+        }
+        if maxSize < 1 {
+            add("maxSize must be more than 0")
+        } else if maxSize > Self.largestMaxFileSize {
+            add("maxSize \(ByteSize.describe(maxSize)) is more than the \(ByteSize.describe(Self.largestMaxFileSize)) a file may have")
+        }
+        if !(1...Self.largestMaxFiles).contains(maxFiles) {
+            add("maxFiles must be between 1 and \(Self.largestMaxFiles), not \(maxFiles)")
+        }
+        if let capture, !Self.captureModes.contains(capture) {
+            let hint = YAMLNodeReader.closest(to: capture, in: Self.captureModes).map { " (did you mean \"\($0)\"?)" } ?? ""
+            add("capture \"\(capture)\" is not environment (the back camera) or user (the front camera)\(hint)")
         }
     }
 

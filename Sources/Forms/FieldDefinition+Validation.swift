@@ -21,6 +21,12 @@ extension FieldDefinition {
             guard chosen.allSatisfy(offered.contains) else { return (chosen, .notAnOption) }
             let ordered = offered.filter(chosen.contains)
             return (ordered, required && ordered.isEmpty ? .required : nil)
+        case .file:
+            // The ids of the files the web layer accepted and stored, as it gave them: each
+            // upload was inspected (FileInspection) and measured against accept and maxSize already.
+            let files = posted.filter { !$0.isEmpty }
+            if files.isEmpty { return ([], required ? .required : nil) }
+            return (files, files.count > maxFiles ? .tooManyFiles(maximum: maxFiles) : nil)
         case .select, .radio:
             let chosen = posted.map(Self.trimmed)
             guard chosen.count <= 1 else { return (chosen, .notAnOption) }

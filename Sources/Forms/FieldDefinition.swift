@@ -24,6 +24,14 @@ public struct FieldDefinition: Sendable {
     public static let defaultMaxLength = 500
     /// Longest value accepted from a `textarea` that sets no `maxLength`.
     public static let defaultTextareaMaxLength = 5000
+    /// A `file` field's `maxSize` when it sets none: 10 MB per file.
+    public static let defaultMaxFileSize = 10 * 1024 * 1024
+    /// The largest `maxSize` a form may set: 100 MB per file.
+    public static let largestMaxFileSize = 100 * 1024 * 1024
+    /// How many files a `file` field may take at most (`maxFiles`).
+    public static let largestMaxFiles = 10
+    /// What `capture:` may say: the phone's back camera, or the one facing the person.
+    public static let captureModes = ["environment", "user"]
 
     /// The form field name (`^[A-Za-z][A-Za-z0-9_-]{0,63}$`); names starting with `_` are left
     /// to the web layer (tokens, actions), so they can never collide with a field.
@@ -60,6 +68,16 @@ public struct FieldDefinition: Sendable {
     public var sensitive: Bool
     /// `showIf:`: the field is asked for only while the condition holds.
     public var showIf: FieldCondition?
+    /// `accept:` of a `file` field: the kinds of file it takes, as written; every kind
+    /// (``FileKind/allCases``) when the file says none. Empty for other types.
+    public var accept: [FileKind]
+    /// `maxSize:` of a `file` field, in bytes, per file: ``defaultMaxFileSize`` unless set.
+    public var maxSize: Int
+    /// `maxFiles:` of a `file` field: how many files it takes at most (1 unless set).
+    public var maxFiles: Int
+    /// `capture:` of a `file` field: `environment` or `user` (see ``captureModes``), for
+    /// phones to open their camera; `nil` lets the person choose a file.
+    public var capture: String?
 
     public init(
         name: String,
@@ -80,7 +98,11 @@ public struct FieldDefinition: Sendable {
         placeholder: String? = nil,
         autocomplete: String? = nil,
         sensitive: Bool = false,
-        showIf: FieldCondition? = nil
+        showIf: FieldCondition? = nil,
+        accept: [FileKind]? = nil,
+        maxSize: Int = FieldDefinition.defaultMaxFileSize,
+        maxFiles: Int = 1,
+        capture: String? = nil
     ) {
         self.name = name
         self.label = label ?? Self.defaultLabel(for: name)
@@ -102,6 +124,10 @@ public struct FieldDefinition: Sendable {
         self.autocomplete = autocomplete
         self.sensitive = sensitive
         self.showIf = showIf
+        self.accept = accept ?? (type == .file ? FileKind.allCases : [])
+        self.maxSize = maxSize
+        self.maxFiles = maxFiles
+        self.capture = capture
     }
 
     /// The longest value validation accepts, in Characters: `maxLength` when set, else

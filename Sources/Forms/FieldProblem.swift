@@ -21,6 +21,37 @@ public enum FieldProblem: Sendable, Equatable {
     /// Control characters (tab and line breaks are fine in a textarea) or bidirectional
     /// overrides, which can make a text read differently from what it holds.
     case invalidCharacters
+    /// A file whose content (not its name) is not a kind the field accepts, or is no plain
+    /// photo or document at all (markup, active content): see ``FileInspection``.
+    case fileType
+    /// A file larger than the field's `maxSize`, in bytes.
+    case fileTooLarge(maximum: Int)
+    /// A file that is empty, cut short or damaged.
+    case fileDamaged
+    /// More files than the field's `maxFiles`.
+    case tooManyFiles(maximum: Int)
+
+    /// One problem of every kind, so that lists of codes (message catalogues, their tests)
+    /// follow the cases.
+    public static let examples: [FieldProblem] = {
+        // Exhaustive on purpose: a new case does not compile here until it is listed below too.
+        func listed(_ problem: FieldProblem) {
+            switch problem {
+            case .required, .tooShort, .tooLong, .patternMismatch, .invalidEmail, .invalidURL, .invalidTelephone,
+                .invalidNumber, .belowMinimum, .aboveMaximum, .stepMismatch, .invalidDate, .invalidTime, .notAnOption,
+                .invalidCharacters, .fileType, .fileTooLarge, .fileDamaged, .tooManyFiles:
+                break
+            }
+        }
+        let examples: [FieldProblem] = [
+            .required, .tooShort(minimum: 2), .tooLong(maximum: 80), .patternMismatch, .invalidEmail, .invalidURL,
+            .invalidTelephone, .invalidNumber, .belowMinimum("18"), .aboveMaximum("120"), .stepMismatch("0.01"), .invalidDate,
+            .invalidTime, .notAnOption, .invalidCharacters, .fileType, .fileTooLarge(maximum: 10 * 1024 * 1024), .fileDamaged,
+            .tooManyFiles(maximum: 3),
+        ]
+        examples.forEach(listed)
+        return examples
+    }()
 
     /// A stable key for message catalogs, e.g. `tooLong`.
     public var code: String {
@@ -40,6 +71,10 @@ public enum FieldProblem: Sendable, Equatable {
         case .invalidTime: "invalidTime"
         case .notAnOption: "notAnOption"
         case .invalidCharacters: "invalidCharacters"
+        case .fileType: "fileType"
+        case .fileTooLarge: "fileTooLarge"
+        case .fileDamaged: "fileDamaged"
+        case .tooManyFiles: "tooManyFiles"
         }
     }
 
@@ -61,6 +96,10 @@ public enum FieldProblem: Sendable, Equatable {
         case .invalidTime: "Enter a time as HH:MM."
         case .notAnOption: "Choose one of the options offered."
         case .invalidCharacters: "Remove the special or invisible characters from this answer."
+        case .fileType: "This file is not a type this form accepts."
+        case .fileTooLarge(let maximum): "Choose a file of at most \(ByteSize.describe(maximum))."
+        case .fileDamaged: "This file is incomplete or damaged. Choose it again, or another file."
+        case .tooManyFiles(let maximum): "Too many files. The limit is \(maximum)."
         }
     }
 }

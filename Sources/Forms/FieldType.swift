@@ -1,9 +1,10 @@
 /// The kinds of input a form field can be; the raw values are what a form file writes after `type:`.
 ///
 /// Most map one-to-one onto an HTML input type. `checkbox` is a single yes/no box (sent as
-/// `"true"` / `"false"`); `checkboxes` is a group of boxes over `options` (several values).
+/// `"true"` / `"false"`); `checkboxes` is a group of boxes over `options` (several values);
+/// `file` takes uploads (its values are the ids the web layer gave the files it accepted).
 public enum FieldType: String, Sendable, CaseIterable {
-    case text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden
+    case text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden, file
 
     /// The valid spellings, in declaration order, for "expected one of …" messages.
     static let spellings = allCases.map(\.rawValue).joined(separator: ", ")
@@ -59,6 +60,10 @@ public enum FieldType: String, Sendable, CaseIterable {
         default: false
         }
     }
+
+    /// Types that can start with a value (`prefill:`, `value:`): all but `file`, which only a
+    /// person can fill, with a file of their own.
+    var acceptsInitialValue: Bool { self != .file }
 
     /// Everything but `hidden` is shown, so only those can be required or carry help.
     var isVisible: Bool { self != .hidden }

@@ -171,6 +171,10 @@ extension FormDefinition {
                 problems.add(reason, field: field.name)
                 continue
             }
+            if controller.type == .file {
+                problems.add("showIf: field \"\(controller.name)\" takes files, which no condition can test", field: field.name)
+                continue
+            }
             let possible: [String]? =
                 switch controller.type {
                 case .checkbox: ["true", "false"]

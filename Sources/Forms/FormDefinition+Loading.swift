@@ -1,4 +1,5 @@
 internal import AlvariaModels
+internal import Foundation
 internal import Yams
 
 extension FormDefinition {
@@ -24,7 +25,10 @@ struct FormFileReader {
     static let fieldKeys = [
         "name", "label", "type", "required", "minLength", "maxLength", "pattern", "min", "max", "step",
         "options", "prefill", "value", "variable", "help", "placeholder", "autocomplete", "sensitive", "showIf",
+        "accept", "maxSize", "maxFiles", "capture",
     ]
+    /// The keys only a `file` field has.
+    static let fileFieldKeys = ["accept", "maxSize", "maxFiles", "capture"]
     static let optionKeys = ["value", "label"]
     static let outcomeKeys = ["variables", "submittedAt", "includeHidden"]
     static let showIfKeys = ["field", "equals", "in"]
@@ -155,6 +159,14 @@ struct FormFileReader {
                 reader.add("unknown type \"\(typeName)\" (expected one of \(FieldType.spellings))", field: name)
             }
         }
+        var file = FileSettings()
+        if type == .file {
+            file = readFileSettings(keys, field: name)
+        } else if let type {
+            for key in Self.fileFieldKeys where keys[key] != nil {
+                reader.add("\(key) does not apply to type \(type.rawValue)", field: name)
+            }
+        }
         let field = FieldDefinition(
             name: name,
             label: text("label"),
@@ -174,7 +186,11 @@ struct FormFileReader {
             placeholder: text("placeholder"),
             autocomplete: text("autocomplete"),
             sensitive: reader.boolean(keys["sensitive"], "sensitive", field: name) ?? false,
-            showIf: readCondition(keys["showIf"], field: name)
+            showIf: readCondition(keys["showIf"], field: name),
+            accept: file.accept,
+            maxSize: file.maxSize,
+            maxFiles: file.maxFiles,
+            capture: file.capture
         )
         // A field of unknown type is read to the end (its other problems count too), then left
         // out: checking it as some other type would only add misleading problems.
@@ -183,6 +199,59 @@ struct FormFileReader {
             return nil
         }
         return field
+    }
+
+    /// What a `file` field's own keys say; defaults for what they leave out (or cannot say).
+    private struct FileSettings {
+        var accept: [FileKind]?
+        var maxSize = FieldDefinition.defaultMaxFileSize
+        var maxFiles = 1
+        var capture: String?
+    }
+
+    /// `accept`, `maxSize`, `maxFiles` and `capture`; the checks of their values are
+    /// ``FieldDefinition``'s, so fields built in code get them too.
+    private mutating func readFileSettings(_ keys: [String: Node], field: String) -> FileSettings {
+        var settings = FileSettings()
+        if let node = keys["accept"] {
+            // `accept:` with nothing is an empty list (refused), not the default.
+            settings.accept = node.null != nil ? [] : readAccept(node, field: field)
+        }
+        if let text = reader.text(keys["maxSize"], "maxSize", field: field) {
+            if let size = ByteSize.parse(text) {
+                settings.maxSize = size
+            } else {
+                reader.add("maxSize \"\(text)\" is not a size like 10MB or 500KB", field: field)
+            }
+        }
+        settings.maxFiles = reader.integer(keys["maxFiles"], "maxFiles", field: field) ?? 1
+        settings.capture = reader.text(keys["capture"], "capture", field: field)
+        return settings
+    }
+
+    /// `[image/jpeg, application/pdf]`: media types, case aside.
+    private mutating func readAccept(_ node: Node, field: String) -> [FileKind]? {
+        guard let items = reader.sequence(node, "accept", field: field) else { return nil }
+        var kinds: [FileKind] = []
+        for (index, item) in items.enumerated() {
+            guard let text = reader.text(item, "accept item \(index + 1)", field: field) else {
+                if item.null != nil { reader.add("accept item \(index + 1) is empty", field: field) }
+                continue
+            }
+            let written = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if let kind = FileKind(rawValue: written) {
+                kinds.append(kind)
+                continue
+            }
+            // `jpg`, `pdf`, `image/jpg`: what a person means is easy to tell.
+            let meant =
+                FileKind.allCases.first { $0.fileExtension == written || "\($0)" == written }?.mediaType
+                ?? YAMLNodeReader.closest(to: written, in: FileKind.allCases.map(\.mediaType))
+            let hint = meant.map { "did you mean \"\($0)\"? " } ?? ""
+            reader.add("accept: unknown media type \"\(text)\" (\(hint)expected one of \(FileKind.spellings))", field: field)
+        }
+        // Items that could not be read are reported already: "empty" would only repeat them.
+        return kinds.isEmpty && !items.isEmpty ? nil : kinds
     }
 
     /// `[a, b]` (value = label) or `[{value: a, label: A}]`, freely mixed.

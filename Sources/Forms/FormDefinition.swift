@@ -102,6 +102,11 @@ public struct FormDefinition: Sendable {
     public func field(named name: String) -> FieldDefinition? {
         fields.first { $0.name == name }
     }
+
+    /// Whether any field takes files: such a form posts `multipart/form-data`.
+    public var hasFileFields: Bool {
+        fields.contains { $0.type == .file }
+    }
 }
 
 /// A "No thanks" button: sends its own variables instead of the fields'.

@@ -31,6 +31,9 @@ extension FormDefinition {
     /// - `checkbox` becomes `"true"` (posted `true`/`on`/`1`/`yes`) or `"false"` (absent, or
     ///   posted `false`/`off`/`0`/`no`, so normalised values validate again unchanged);
     /// - `checkboxes` keep the chosen option values once each, in the options' order;
+    /// - `file` keeps the ids of the accepted files as given, empty ones dropped; more than
+    ///   `maxFiles` is `tooManyFiles` (the web layer checks each file's content and size as it
+    ///   arrives, see ``FileInspection``);
     /// - a `hidden` field never takes what was posted, as a browser could have changed it: one with
     ///   a literal `value:` has that literal, one with `prefill:` the context's value (`""` without
     ///   a context), unchecked, since the person can neither see nor fix it.

@@ -4,7 +4,8 @@ public import Foundation
 extension FormDefinition {
     /// The Outcome of a submission (DESIGN.md "Forms"): one variable per field in form order —
     /// `checkboxes` joined with `,` in the options' order, `checkbox` as `"true"`/`"false"`,
-    /// empty optional fields as `""` — then the fixed variables in file order, then
+    /// `file` its values joined with `,` (the web layer has made them links by then), empty
+    /// optional fields as `""` — then the fixed variables in file order, then
     /// `submittedAt` (when configured) as ISO 8601 UTC, e.g. `2026-11-29T06:20:01Z`.
     ///
     /// `values` should be ``FormValidation/values`` of a valid submission. A `hidden` field with
@@ -46,7 +47,7 @@ extension FieldDefinition {
     fileprivate func outcomeValue(from values: [String]) -> String {
         switch type {
         case .hidden where value != nil: value ?? ""
-        case .checkboxes: values.joined(separator: ",")
+        case .checkboxes, .file: values.joined(separator: ",")
         case .checkbox: values.first ?? "false"
         default: values.first ?? ""
         }

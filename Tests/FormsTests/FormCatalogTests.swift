@@ -63,6 +63,12 @@ struct FormCatalogTests {
           - name: customerId
             type: hidden
             value: C-42
+          - name: receipt
+            type: file
+            accept: [application/pdf, image/png]
+            maxSize: 5MB
+            maxFiles: 3
+            capture: environment
         outcome:
           variables: {zeta: last, alpha: "1", middle: 2.50, flag: true}
           submittedAt: submittedAt
@@ -115,6 +121,10 @@ struct FormCatalogTests {
         #expect(form.fields[10].value == "true")
         #expect(form.fields[11].options == [FieldOption(value: "a", label: "Apples"), FieldOption(value: "b", label: "b")])
         #expect(form.fields[12].value == "C-42" && form.fields[12].hasFixedValue)
+        let receipt = form.fields[13]
+        #expect(receipt.accept == [.pdf, .png], "as written, in that order")
+        #expect(receipt.maxSize == 5 * 1024 * 1024 && receipt.maxFiles == 3 && receipt.capture == "environment")
+        #expect(form.hasFileFields)
 
         #expect(form.fixedVariables.map(\.id) == ["zeta", "alpha", "middle", "flag"], "file order, not sorted")
         #expect(form.fixedVariables.map(\.value) == ["last", "1", "2.50", "true"], "values as written")
@@ -227,7 +237,7 @@ struct FormCatalogTests {
         ])
         #expect(
             FormLoadError(problems: problems).description == """
-                \(directory)/a.yaml: field "street": unknown type "txt" (expected one of text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden)
+                \(directory)/a.yaml: field "street": unknown type "txt" (expected one of text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden, file)
                 \(directory)/b.yaml: field "street": unknown key "requird" (did you mean "required"?)
                 \(directory)/d.yaml: id "a" is already used by \(directory)/a.yaml
                 """

@@ -13,7 +13,7 @@ struct FormDefinitionLoadingTests {
         var testDescription: String { about }
     }
 
-    static let types = "text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden"
+    static let types = "text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden, file"
 
     static let cases: [Case] = [
         Case(

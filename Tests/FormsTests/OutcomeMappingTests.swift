@@ -140,6 +140,7 @@ struct OutcomeMappingTests {
         case .select, .radio: [["x", "y", "z", ""][seed % 4]]
         case .checkbox: [["on", "true", "false"][seed % 3]]
         case .checkboxes: Array(["z", "x", "y"].prefix(seed % 4))
+        case .file: seed.isMultiple(of: 3) ? [] : ["file-\(seed)"]
         }
     }
 
@@ -169,6 +170,7 @@ struct OutcomeMappingTests {
                     switch field.type {
                     case .checkbox: FieldDefinitionNormalisation.checkbox(sent)
                     case .checkboxes: ["x", "y", "z"].filter(sent.contains).joined(separator: ",")
+                    case .file: sent.joined(separator: ",")
                     // Never what was posted: its literal, or the context's value (no context here).
                     case .hidden: field.value ?? ""
                     default: sent.first ?? ""

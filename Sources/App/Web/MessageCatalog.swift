@@ -13,11 +13,8 @@ struct MessageCatalog: Sendable {
             "form.sessionNote", "form.onlyIf", "form.onlyIfChecked", "form.onlyIfUnchecked", "form.or",
             "form.enterAgain",
         ]
-        + [
-            "required", "tooShort", "tooLong", "patternMismatch", "invalidEmail", "invalidURL", "invalidTelephone",
-            "invalidNumber", "belowMinimum", "aboveMaximum", "stepMismatch", "invalidDate", "invalidTime", "notAnOption",
-            "invalidCharacters",
-        ].map { "field.\($0)" }
+        // One message per kind of field problem, by its code: a new kind needs its texts.
+        + FieldProblem.examples.map { "field.\($0.code)" }
         + StatusPage.allCases.flatMap { ["page.\($0.rawValue).title", "page.\($0.rawValue).message"] }
         + ["page.pageExpired.action", "page.unavailable.action", "page.preview.title", "page.preview.message"]
         + ["verify.intro", "verify.submit", "verify.noMatch"]

@@ -1,3 +1,4 @@
+import Forms
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -19,6 +20,22 @@ struct LanguageTests {
         }
         #expect(messages.text("field.required", "de") == "Dieses Feld ist erforderlich.")
         #expect(messages.text("field.tooShort", "fr", ["n": "3"]) == "Utilisez au moins 3 caractères.")
+    }
+
+    @Test("every kind of field problem has a message in every language, its numbers and sizes filled in")
+    func everyProblemHasAMessage() throws {
+        let messages = try MessageCatalog.bundled()
+        for language in messages.languages.sorted() {
+            for problem in FieldProblem.examples {
+                #expect(!messages.missingKeys(in: language).contains("field.\(problem.code)"), "\(language) \(problem.code)")
+                let text = CompiledForm.message(for: problem, language, messages)
+                #expect(!text.contains("{") && !text.contains("field."), "\(language) \(problem.code): \(text)")
+            }
+        }
+        #expect(CompiledForm.message(for: .fileTooLarge(maximum: 10 * 1024 * 1024), "es", messages) == "Elija un archivo de 10 MB como máximo.")
+        #expect(CompiledForm.message(for: .tooManyFiles(maximum: 3), "de", messages) == "Zu viele Dateien. Höchstens 3 sind möglich.")
+        #expect(CompiledForm.message(for: .fileType, "en", messages) == FieldProblem.fileType.englishMessage)
+        #expect(CompiledForm.message(for: .fileDamaged, "en", messages) == FieldProblem.fileDamaged.englishMessage)
     }
 
     @Test("the link's lang wins, then the context's, then Accept-Language, then the form's own")

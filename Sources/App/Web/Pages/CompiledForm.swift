@@ -104,7 +104,8 @@ struct CompiledForm: Sendable {
     static func message(for problem: FieldProblem, _ language: String, _ messages: MessageCatalog) -> String {
         let substitutions: [String: String] =
             switch problem {
-            case .tooShort(let n), .tooLong(let n): ["n": String(n)]
+            case .tooShort(let n), .tooLong(let n), .tooManyFiles(let n): ["n": String(n)]
+            case .fileTooLarge(let maximum): ["size": ByteSize.describe(maximum)]
             case .belowMinimum(let value), .aboveMaximum(let value), .stepMismatch(let value): ["value": value]
             default: [:]
             }

@@ -112,6 +112,7 @@ struct FieldMarkup: Sendable {
         case .radio: "radio"
         case .checkbox, .checkboxes: "checkbox"
         case .hidden: "hidden"
+        case .file: "file"
         }
     }
 

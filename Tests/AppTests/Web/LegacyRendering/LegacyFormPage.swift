@@ -166,7 +166,8 @@ extension LegacyFormPage {
     static func message(for problem: FieldProblem, _ language: String, _ messages: MessageCatalog) -> String {
         let substitutions: [String: String] =
             switch problem {
-            case .tooShort(let n), .tooLong(let n): ["n": String(n)]
+            case .tooShort(let n), .tooLong(let n), .tooManyFiles(let n): ["n": String(n)]
+            case .fileTooLarge(let maximum): ["size": ByteSize.describe(maximum)]
             case .belowMinimum(let value), .aboveMaximum(let value), .stepMismatch(let value): ["value": value]
             default: [:]
             }
@@ -260,6 +261,7 @@ extension LegacyFieldView {
         case .radio: "radio"
         case .checkbox, .checkboxes: "checkbox"
         case .hidden: "hidden"
+        case .file: "file"
         }
     }
 
