@@ -282,7 +282,8 @@ struct FormCatalogTests {
         }
         #expect(
             catalog.forms.map(\.id) == [
-                "address-update", "callback-request", "claim-report", "consent-capture", "contact-details", "satisfaction-survey",
+                "address-update", "callback-request", "claim-report", "consent-capture", "contact-details", "damage-photo",
+                "satisfaction-survey",
             ]
         )
         #expect(catalog.defaultForm?.id == "address-update")
