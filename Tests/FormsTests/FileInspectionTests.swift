@@ -267,7 +267,15 @@ struct FileInspectionTests {
 
     // MARK: Hostile input
 
-    static let anyBytes = Gen<UInt8>.value(in: 0...255).array(of: 0...400)
+    /// Bytes the parsers look for: markers, lengths, chunk and PDF letters, markup.
+    static let telling: [UInt8] =
+        [0x00, 0x01, 0x02, 0x0A, 0x0D, 0x20, 0xC0, 0xC4, 0xD0, 0xD8, 0xD9, 0xDA, 0xE1, 0xE2, 0xFE, 0xFF] + Array("IHDRENATtEXt%OF/JSs<vg".utf8)
+    /// Random bytes: long, short (edges of every length check), or made of telling bytes.
+    static let anyBytes = Gen.oneOf(
+        Gen<UInt8>.value(in: 0...255).array(of: 0...400),
+        Gen<UInt8>.value(in: 0...255).array(of: 0...6),
+        Gen.int(in: 0...(telling.count - 1)).map { telling[$0] }.array(of: 0...40)
+    )
     static let signatures: [[UInt8]] = [FileInspection.jpegSignature, FileInspection.pngSignature, FileInspection.pdfSignature]
 
     @Test("Random bytes, bare or behind each signature, never crash; what is accepted is clean")
