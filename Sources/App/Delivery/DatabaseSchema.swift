@@ -220,5 +220,48 @@ enum DatabaseSchema {
                 "CREATE INDEX drafts_updated ON drafts (updated_at)",
             ]
         ),
+        // Uploaded files (StoredFile): one row per file, its cleaned bytes sealed (AES-GCM, Sealer
+        // with the files' own keys, bound to the session) so the database never holds them in clear;
+        // the metadata in clear for serving and for the operators (the detected media type, the
+        // cleaned size in bytes, never the uploaded name). id is random (FileVault), the one thing a
+        // signed link names. Unlike a draft, storing the outcome leaves the session's files: the
+        // outcome links to them. Only the retention purge deletes them, once created_at is older
+        // than files.retention, which files_created serves; files_session serves a session's files.
+        // Times are StoredTime milliseconds.
+        SchemaMigration(
+            version: "v7-files",
+            sqlite: [
+                """
+                CREATE TABLE files (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    session_id TEXT NOT NULL,
+                    form_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    media_type TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    sealed BLOB NOT NULL,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX files_session ON files (session_id)",
+                "CREATE INDEX files_created ON files (created_at)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE files (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    session_id TEXT NOT NULL,
+                    form_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    media_type TEXT NOT NULL,
+                    size BIGINT NOT NULL,
+                    sealed BYTEA NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX files_session ON files (session_id)",
+                "CREATE INDEX files_created ON files (created_at)",
+            ]
+        ),
     ]
 }

@@ -2,7 +2,7 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// An opened outbox store, the session state and draft stores on the same database, and what they need around them.
+/// An opened outbox store, the session state, draft and file stores on the same database, and what they need around them.
 public struct OpenedOutboxStore: Sendable {
     public let store: any OutboxStore
     /// Verification and expiry state, in the outbox's database (the same SQLite file or
@@ -11,6 +11,9 @@ public struct OpenedOutboxStore: Sendable {
     /// Multi-step forms' drafts, in the outbox's database: storing an outcome deletes the
     /// session's draft in the same transaction.
     public let drafts: any DraftStore
+    /// Uploaded files, in the outbox's database, so every instance serves every file: storing an
+    /// outcome leaves them (it links to them); only the retention job erases them.
+    public let files: any FileStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
@@ -37,6 +40,7 @@ public enum OutboxStores {
             store: SQLiteOutboxStore(database: database),
             sessions: SQLiteSessionStateStore(database: database),
             drafts: SQLiteDraftStore(database: database),
+            files: SQLiteFileStore(database: database),
             services: [],
             prepare: {}
         )
@@ -50,6 +54,7 @@ public enum OutboxStores {
             store: PostgresOutboxStore(database: database),
             sessions: PostgresSessionStateStore(database: database),
             drafts: PostgresDraftStore(database: database),
+            files: PostgresFileStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }
         )

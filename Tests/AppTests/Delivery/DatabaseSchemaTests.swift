@@ -30,6 +30,10 @@ struct DatabaseSchemaTests {
         #expect(sqlite["session_state"]?.indexes.keys.sorted() == ["session_state_created"])
         #expect(sqlite["drafts"]?.columns == ["session_id", "form_id", "sealed", "created_at", "updated_at"])
         #expect(sqlite["drafts"]?.indexes["drafts_updated"]?.columns == ["updated_at"])
+        #expect(sqlite["files"]?.columns == ["id", "session_id", "form_id", "field", "media_type", "size", "sealed", "created_at"])
+        #expect(sqlite["files"]?.indexes["files_session"]?.columns == ["session_id"])
+        #expect(sqlite["files"]?.indexes["files_created"]?.columns == ["created_at"])
+        #expect(sqlite["files"]?.indexes.count == 2)
     }
 
     /// One table as the schema test compares it: column names (not types: the dialects name

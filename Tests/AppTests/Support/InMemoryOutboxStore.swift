@@ -18,6 +18,9 @@ final class InMemoryOutboxStore: OutboxStore {
     /// insert deletes its session's under the outbox's lock, as the real stores do in the insert's
     /// transaction. Always locked after `rows`, never before.
     let drafts = Mutex<[String: StoredDraft]>([:])
+    /// The uploaded files of this "database", by id, which `InMemoryFileStore` reads and writes. An
+    /// outcome's insert leaves them, as the real stores do.
+    let files = Mutex<[String: StoredFile]>([:])
     /// When set, every call fails with it (a database that went away).
     let failure = Mutex<(any Error)?>(nil)
     /// Called at the start of every `isConsumed` (a test's rendezvous).
