@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Encrypts what the app keeps at rest for a session (drafts, later uploaded files) so that the
+/// Encrypts what the app keeps at rest for a session (drafts, uploaded files: ``FileVault``) so that the
 /// database alone reveals nothing: AES-256-GCM, with keys derived by HKDF-SHA256 from
 /// `security.secret` and, to open older boxes after a rotation, `security.previousSecrets`.
 ///
@@ -20,8 +20,8 @@ struct Sealer: Sendable {
     /// The current secret's key first: it seals, and opens first.
     private let keys: [SymmetricKey]
 
-    /// - Parameter purpose: HKDF info label, e.g. "drafts" (another purpose, "files", will reuse
-    ///   this type): keys for different purposes differ.
+    /// - Parameter purpose: HKDF info label, e.g. "drafts" or "files": keys for different purposes
+    ///   differ.
     init(secrets: SecretKeys, purpose: String) {
         let info = Data("disposable-app \(purpose) v1".utf8)
         keys = secrets.all.map { secret in

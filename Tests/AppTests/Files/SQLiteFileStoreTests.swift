@@ -30,6 +30,42 @@ struct SQLiteFileStoreTests {
         }
     }
 
+    @Test("no file content is in clear in the database file or its write-ahead log; a box written in clear would be")
+    func nothingInClearAtRest() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("app.sqlite").path
+            let database = try SQLiteDatabase.open(path: path)
+            let files = SQLiteFileStore(database: database)
+            let vault = FileVault(store: files, secrets: FileVaultTests.secrets)
+            let marker = Array("FILE-MARKER-\(UUID().uuidString)".utf8)
+            let clearMarker = Array("CLEAR-MARKER-\(UUID().uuidString)".utf8)
+            // A photo's worth of bytes with the marker at its start, in its middle and at its end.
+            let content = marker + FileVaultTests.randomBytes(300_000) + marker + FileVaultTests.randomBytes(300_000) + marker
+            let stored = try await vault.put(
+                content,
+                mediaType: "image/jpeg",
+                sessionId: "s-1",
+                formId: "damage-photo",
+                field: "damagePhoto",
+                at: TestDateClock.start
+            )
+            // The control: the same check finds content a store did write in clear.
+            try await files.saveFile(FileStoreContract.file("clear", session: "s-2", at: TestDateClock.start, box: clearMarker))
+
+            guard case .found(let file, let bytes) = try await vault.open(id: stored.id) else {
+                Issue.record("the stored file does not open")
+                return
+            }
+            #expect(file == stored)
+            #expect(bytes == content, "the box opens to what was put")
+            let onDisk = try SQLiteDraftStoreTests.fileBytes(path)
+            #expect(onDisk.range(of: Data(marker)) == nil, "a file's content is on disk in clear")
+            #expect(onDisk.range(of: Data(clearMarker)) != nil, "the check cannot see what it looks for")
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the write-ahead log was checked too")
+            try database.close()
+        }
+    }
+
     @Test("an erased file leaves neither its box nor its metadata in the file or its write-ahead log")
     func erasedLeavesNothing() async throws {
         try await withTemporaryFolder { folder in
