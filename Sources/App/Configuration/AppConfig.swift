@@ -15,6 +15,7 @@ public struct AppConfig: Sendable {
     public var delivery: DeliverySettings
     public var retention: RetentionSettings
     public var drafts: DraftSettings
+    public var files: FileSettings
     public var limits: LimitSettings
     public var presentation: PresentationSettings
     public var previews: PreviewSettings
@@ -38,6 +39,7 @@ public struct AppConfig: Sendable {
         delivery = DeliverySettings(&values)
         retention = RetentionSettings(&values)
         drafts = DraftSettings(&values)
+        files = FileSettings(&values)
         limits = LimitSettings(&values)
         presentation = PresentationSettings(&values, publicDirectory: http.publicDirectory)
         previews = PreviewSettings(&values)

@@ -47,6 +47,20 @@ struct ConfigValues {
         return value
     }
 
+    /// A size as form files write them (`25MB`, `500KB`, `1GB`, a bare number of bytes; binary
+    /// units: ``ByteSize``), within `range`.
+    mutating func byteSize(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
+        guard let text = string(key) else { return defaultValue }
+        guard let value = ByteSize.parse(text), range.contains(value) else {
+            problem(
+                key,
+                "\"\(text)\" is not valid; expected a size like 25MB or 500KB, from \(ByteSize.describe(range.lowerBound)) to \(ByteSize.describe(range.upperBound))"
+            )
+            return defaultValue
+        }
+        return value
+    }
+
     /// `500ms`, `2s`, `5m`, `1h`, `7d`, or a bare number of seconds.
     mutating func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero) -> Duration {
         guard let text = string(key) else { return defaultValue }

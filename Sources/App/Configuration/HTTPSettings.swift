@@ -12,6 +12,9 @@ public struct HTTPSettings: Sendable {
     public var trustedProxies: [IPAddressRange]
     /// Largest request body accepted (a form post); more is answered 413.
     public var maxBodySize: Int
+    /// Largest `multipart/form-data` post accepted (a form with a file field), all its files and
+    /// fields together, in bytes; more is answered 413.
+    public var maxUploadSize: Int
     /// A connection with no complete request for this long is closed (slow or idle clients).
     public var idleTimeout: Duration
     /// A request whose body has not fully arrived this long after its head has its connection
@@ -42,6 +45,7 @@ public struct HTTPSettings: Sendable {
             return range
         }
         maxBodySize = values.int("http.maxBodySize", default: 64 * 1024, range: 1024...(16 * 1024 * 1024))
+        maxUploadSize = values.byteSize("http.maxUploadSize", default: 25 << 20, range: (1 << 20)...(1 << 30))
         idleTimeout = values.duration("http.idleTimeout", default: .seconds(30), minimum: .milliseconds(100))
         bodyTimeout = values.duration("http.bodyTimeout", default: .seconds(30), minimum: .milliseconds(100))
         publicDirectory = values.string("http.publicDirectory", default: "Public")
