@@ -66,6 +66,11 @@ public struct HTTPSettings: Sendable {
 
     /// The absolute URL of a path inside the app (`/f/x` → `https://host/forms/f/x`).
     public func absoluteURL(_ path: String) -> String {
+        Self.absoluteURL(path, publicURL: publicURL, basePath: basePath)
+    }
+
+    /// The absolute URL of `path` under `basePath` at `publicURL`, whether or not that ends in a slash.
+    static func absoluteURL(_ path: String, publicURL: URL, basePath: String) -> String {
         var origin = publicURL.absoluteString
         while origin.hasSuffix("/") { origin.removeLast() }
         return origin + basePath + path
