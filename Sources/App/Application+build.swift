@@ -92,8 +92,10 @@ public func buildApplication(
         store: parts.store.store,
         sessions: parts.store.sessions,
         drafts: parts.store.drafts,
+        files: parts.store.files,
         settings: config.retention,
         draftRetention: config.drafts.retention,
+        fileRetention: config.files.retention,
         logger: logger,
         metricsFactory: metricsFactory
     )

@@ -19,29 +19,39 @@ public import ServiceLifecycle
 ///
 /// And it deletes multi-step forms' drafts not saved for `drafts.retention` (24 hours by default):
 /// a form left half-filled keeps nobody's answers longer than that. Counted in `drafts_purged_total`.
+///
+/// And it erases uploaded files older than `files.retention` (7 days by default), whether or not
+/// their outcome was delivered: a link to one then answers 410. Counted in `files_erased_total`;
+/// logged as a count and a size only, never a file's name, session or content.
 public struct RetentionService: Service {
     let store: any OutboxStore
     let sessions: (any SessionStateStore)?
     let drafts: (any DraftStore)?
+    let files: (any FileStore)?
     let retainValues: Duration
     let retainSessionStates: Duration
     let retainDrafts: Duration
+    let retainFiles: Duration
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
     let erased: Counter
     let draftsPurged: Counter
+    let filesErased: Counter
 
     /// - Parameters:
     ///   - settings: `retention.*` (tests shorten the interval there).
     ///   - draftRetention: `drafts.retention`.
+    ///   - fileRetention: `files.retention`.
     ///   - now: the clock a pass measures the retention against.
     public init(
         store: any OutboxStore,
         sessions: (any SessionStateStore)? = nil,
         drafts: (any DraftStore)? = nil,
+        files: (any FileStore)? = nil,
         settings: RetentionSettings,
         draftRetention: Duration = DraftSettings.defaultRetention,
+        fileRetention: Duration = FileSettings.defaultRetention,
         logger: Logger,
         metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -49,9 +59,11 @@ public struct RetentionService: Service {
         self.store = store
         self.sessions = sessions
         self.drafts = drafts
+        self.files = files
         self.retainValues = settings.deliveredValues
         self.retainSessionStates = settings.sessionStates
         self.retainDrafts = draftRetention
+        self.retainFiles = fileRetention
         self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
@@ -59,6 +71,7 @@ public struct RetentionService: Service {
         self.now = now
         self.erased = Counter(label: "outbox_values_erased_total", factory: metricsFactory)
         self.draftsPurged = Counter(label: "drafts_purged_total", factory: metricsFactory)
+        self.filesErased = Counter(label: "files_erased_total", factory: metricsFactory)
     }
 
     /// One pass: erases the values of outcomes delivered before now minus the retention; returns
@@ -100,8 +113,24 @@ public struct RetentionService: Service {
         return count
     }
 
-    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()`` and ``purgeDrafts()`` at once, then every `interval`, until
-    /// graceful shutdown (a pass under way finishes first: each step is one statement).
+    /// Erases files uploaded before now minus `files.retention`; returns how many and their size.
+    /// Logs the count and the bytes only: a file's name, session and content stay out of the logs.
+    @discardableResult
+    public func purgeFiles() async throws -> FileStats {
+        guard let files else { return FileStats(count: 0, bytes: 0) }
+        let erased = try await files.purgeFiles(createdBefore: now().addingTimeInterval(-retainFiles.inSeconds))
+        filesErased.increment(by: erased.count)
+        if erased.count > 0 {
+            logger.info(
+                "Erased uploaded files past their retention",
+                metadata: ["files.erased": "\(erased.count)", "files.erasedBytes": "\(erased.bytes)"]
+            )
+        }
+        return erased
+    }
+
+    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()`` and ``purgeFiles()`` at once, then every
+    /// `interval`, until graceful shutdown (a pass under way finishes first: each step is one statement).
     public func run() async throws {
         logger.info(
             "Outbox retention started",
@@ -112,9 +141,10 @@ public struct RetentionService: Service {
                 try await eraseExpiredValues()
                 try await purgeSessionStates()
                 try await purgeDrafts()
+                try await purgeFiles()
             } catch {
                 logger.error(
-                    "Cannot erase the values of delivered outcomes, old session state or old drafts; will try again",
+                    "Cannot erase the values of delivered outcomes, old session state, old drafts or old files; will try again",
                     metadata: ["outbox.storeError": "\(error)", "outbox.retryIn": "\(Deliverer.describe(interval))"]
                 )
             }

@@ -186,6 +186,88 @@ struct RetentionServiceTests {
         }
     }
 
+    @Test("erases files uploaded longer ago than files.retention, delivered or not, counts them, and logs how many and their size only")
+    func purgesFiles() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let files = SQLiteFileStore(database: store.database)
+            let vault = FileVault(store: files, secrets: FileVaultTests.secrets)
+            let days = { (count: Double) in clock.now.addingTimeInterval(-count * 86400) }
+            let put = { (bytes: Int, sessionId: String, at: Date) in
+                try await vault.put(
+                    [UInt8](repeating: 0x42, count: bytes),
+                    mediaType: "image/jpeg",
+                    sessionId: sessionId,
+                    formId: "damage-photo",
+                    field: "damagePhoto",
+                    at: at
+                )
+            }
+            let old = try await put(3_000, "old-file-session", days(9))
+            _ = try await put(1_500_000, "stale-file-session", days(7.5))
+            let recent = try await put(500, "recent-file-session", days(6))
+            // The old file's outcome was delivered long ago: its file goes all the same, by its own age.
+            _ = try await store.enqueue(newOutcome("old-file-session", createdAt: days(9)), claimedUntil: days(9)).storedEntry()
+            let metrics = TestMetrics()
+            let logs = CapturedLogs()
+            let retention = RetentionService(
+                store: store,
+                files: files,
+                settings: try await settings(),
+                fileRetention: try await AppConfig.load(environment: [:]).files.retention,
+                logger: logs.logger,
+                metricsFactory: metrics,
+                now: clock.function
+            )
+
+            #expect(try await retention.purgeFiles() == FileStats(count: 2, bytes: 1_503_000))
+            #expect(try await files.file(id: old.id) == nil)
+            #expect(try await files.file(id: recent.id) != nil, "uploaded within the week")
+            #expect(try metrics.expectCounter("files_erased_total").totalValue == 2)
+            let line = try #require(logs.lines.first { $0.metadata["files.erased"] != nil })
+            #expect(line.level == .info)
+            #expect(line.metadata["files.erased"] == "2")
+            #expect(line.metadata["files.erasedBytes"] == "1503000")
+
+            clock.advance(by: 1.5 * 86400)
+            #expect(try await retention.purgeFiles() == FileStats(count: 1, bytes: 500))
+            #expect(try await retention.purgeFiles() == FileStats(count: 0, bytes: 0))
+            #expect(try metrics.expectCounter("files_erased_total").totalValue == 3)
+            #expect(try await files.fileStats() == FileStats(count: 0, bytes: 0))
+            for line in logs.lines {
+                #expect(!line.text.contains("file-session"), "no sessionId")
+                #expect(!line.text.contains("damage"), "no form nor field")
+                #expect(!line.text.contains(old.id) && !line.text.contains(recent.id), "no file id")
+                #expect(!line.text.contains("image/jpeg"), "no type")
+            }
+        }
+    }
+
+    @Test("a pass of the running service erases files too, with files.retention as configured")
+    func runningPurgesFiles() async throws {
+        try await withStore { store in
+            let clock = TestDateClock()
+            let files = SQLiteFileStore(database: store.database)
+            try await files.saveFile(FileStoreContract.file("f-1", at: clock.now.addingTimeInterval(-3 * 3600)))
+            try await files.saveFile(FileStoreContract.file("f-2", at: clock.now.addingTimeInterval(-3600)))
+            let retention = RetentionService(
+                store: store,
+                files: files,
+                settings: try await settings(interval: .milliseconds(20)),
+                fileRetention: try await AppConfig.load(environment: ["FILES_RETENTION": "2h", "FILES_LINK_LIFETIME": "1h"]).files.retention,
+                logger: quietLogger,
+                metricsFactory: NOOPMetricsHandler.instance,
+                now: clock.function
+            )
+            let group = ServiceGroup(configuration: .init(services: [retention], logger: quietLogger))
+            let running = Task { try await group.run() }
+            try await waitUntil { try await files.fileStats().count == 1 }
+            #expect(try await files.file(id: "f-2") != nil)
+            await group.triggerGracefulShutdown()
+            try await expectFinishes(running)
+        }
+    }
+
     @Test("reads retention.interval: an hour by default, any duration, and a clear error when malformed")
     func intervalSetting() async throws {
         #expect(try await AppConfig.load(environment: [:]).retention.interval == .seconds(3600))
