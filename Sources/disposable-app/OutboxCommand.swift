@@ -14,7 +14,8 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List outbox entries, newest first, the counts per state and the number of drafts in progress."
+            abstract:
+                "List outbox entries, newest first, the counts per state, the number of drafts in progress and of uploaded files (and their size)."
         )
 
         @OptionGroup var options: ConfigOptions
@@ -27,7 +28,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.onOutbox { [state, limit] opened in
-                try await OutboxOperations.list(opened.store, drafts: opened.drafts, state: state?.state, limit: limit)
+                try await OutboxOperations.list(opened.store, drafts: opened.drafts, files: opened.files, state: state?.state, limit: limit)
             }
         }
     }

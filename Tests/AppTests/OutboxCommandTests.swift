@@ -51,10 +51,10 @@ struct OutboxCommandTests {
         let workspace = try Workspace()
         let run = try await workspace.run(["list"])
         #expect(run.status == 0)
-        #expect(run.output == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress\n")
+        #expect(run.output == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress, 0 files (0 bytes)\n")
     }
 
-    @Test("list shows every entry's metadata and the counts, never a value nor a whole sessionId")
+    @Test("list shows every entry's metadata and the counts, never a value nor a whole sessionId, nor a file's name or content")
     func listFilled() async throws {
         let workspace = try Workspace()
         let filled = try await workspace.withStore { store in
@@ -62,6 +62,18 @@ struct OutboxCommandTests {
             for sessionId in ["draft-session-0001", "draft-session-0002", "draft-session-0003"] {
                 let box = Array("\(FilledOutbox.privateValue) sealed".utf8)
                 #expect(try await drafts.saveDraft(sessionId: sessionId, formId: "incident-report", sealed: box, at: Date()))
+            }
+            let vault = FileVault(store: SQLiteFileStore(database: store.database), secrets: FileVaultTests.secrets)
+            for (sessionId, size) in [("file-session-0001", 1_500_000), ("file-session-0002", 3_000_000), ("file-session-0002", 220_000)] {
+                let content = Array("\(FilledOutbox.privateValue) photo".utf8)
+                _ = try await vault.put(
+                    content + [UInt8](repeating: 0xFF, count: size - content.count),
+                    mediaType: "image/png",
+                    sessionId: sessionId,
+                    formId: "damage-photo",
+                    field: "damagePhoto",
+                    at: Date()
+                )
             }
             return try await FilledOutbox.fill(store, now: Date())
         }
@@ -77,9 +89,11 @@ struct OutboxCommandTests {
         #expect(words(lines[3]).prefix(6) == ["\(filled.recentDelivered.id)", "delivered", "declined", "address-update", "recent…", "1"])
         #expect(words(lines[4]).prefix(6) == ["\(filled.oldDelivered.id)", "delivered", "submitted", "address-update", "old-de…", "1"])
         #expect(lines[5] == "1 queued, 1 failed, 2 delivered")
-        #expect(lines[6] == "3 drafts in progress")
+        #expect(lines[6] == "3 drafts in progress, 3 files (4.5 MB)")
         #expect(!run.output.contains(FilledOutbox.privateValue))
         #expect(!run.output.contains("draft-session"))
+        #expect(!run.output.contains("file-session"))
+        #expect(!run.output.contains("damage") && !run.output.contains("image/png"), "no form, field or type of a file")
         #expect(!run.output.contains("newStreet"), "not even the variable ids")
         #expect(!run.output.contains(FilledOutbox.sessions.oldDelivered))
     }
@@ -94,7 +108,7 @@ struct OutboxCommandTests {
         #expect(lines.count == 4, "\(run.output)")
         #expect(words(lines[1]).prefix(2) == ["\(filled.failed.id)", "failed"])
         #expect(lines[2] == "1 queued, 1 failed, 2 delivered")
-        #expect(lines[3] == "0 drafts in progress")
+        #expect(lines[3] == "0 drafts in progress, 0 files (0 bytes)")
     }
 
     @Test("retry of a failed entry puts it back in the queue, due at once")

@@ -7,12 +7,20 @@ public import Logging
 /// parses arguments and maps errors to exit codes.
 public enum OutboxOperations {
     /// `outbox list [--state S] [--limit N]`: the newest `limit` entries (in `state`, or all), the
-    /// counts per state, and how many drafts (forms in progress) there are, never what they hold.
-    public static func list(_ store: any OutboxStore, drafts: any DraftStore, state: OutboxState?, limit: Int) async throws -> String {
+    /// counts per state, how many drafts (forms in progress) there are, and how many uploaded files
+    /// and bytes are kept, never what they hold nor what they were called.
+    public static func list(
+        _ store: any OutboxStore,
+        drafts: any DraftStore,
+        files: any FileStore,
+        state: OutboxState?,
+        limit: Int
+    ) async throws -> String {
         let entries = try await store.entries(state: state, limit: limit)
         let counts = try await store.counts()
         let draftCount = try await drafts.draftCount()
-        return OutboxReport.table(entries, counts: counts, state: state, drafts: draftCount)
+        let fileStats = try await files.fileStats()
+        return OutboxReport.table(entries, counts: counts, state: state, drafts: draftCount, files: fileStats)
     }
 
     /// `outbox retry ID`: puts a failed (or queued) entry back in the queue, due at `now`; the

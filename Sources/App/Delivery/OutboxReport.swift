@@ -1,4 +1,5 @@
 import AlvariaModels
+import Forms
 public import Foundation
 
 /// What the `disposable-app outbox` commands print: plain text for a terminal, pure functions of
@@ -12,10 +13,18 @@ public enum OutboxReport {
 
     /// A fixed-width table of `entries` (newest first, as the store lists them), then a summary of
     /// `counts`. `state` is the `--state` filter, for the empty-listing line and the "showing" note.
-    /// `drafts`, the number of drafts in the database, adds a line of its own (nil: none).
-    public static func table(_ entries: [OutboxEntry], counts: [OutboxState: Int], state: OutboxState?, drafts: Int? = nil) -> String {
+    /// `drafts`, the number of drafts in the database, adds a line of its own (nil: none), and
+    /// `files`, the uploaded files' count and size, goes next to it (or on that line alone).
+    public static func table(
+        _ entries: [OutboxEntry],
+        counts: [OutboxState: Int],
+        state: OutboxState?,
+        drafts: Int? = nil,
+        files: FileStats? = nil
+    ) -> String {
         var summary = Self.summary(counts: counts, shown: entries.count, state: state)
-        if let drafts { summary += "\n" + Self.drafts(drafts) }
+        let storage = [drafts.map(Self.drafts), files.map(Self.files)].compactMap { $0 }
+        if !storage.isEmpty { summary += "\n" + storage.joined(separator: ", ") }
         guard !entries.isEmpty else {
             return "no \(state.map { "\($0.rawValue) " } ?? "")outbox entries\n\n\(summary)"
         }
@@ -67,6 +76,11 @@ public enum OutboxReport {
     /// sealed, and never shown).
     static func drafts(_ count: Int) -> String {
         "\(count) \(count == 1 ? "draft" : "drafts") in progress"
+    }
+
+    /// `2 files (4.5 MB)`: the uploaded files kept and their size (never a name nor what they hold).
+    static func files(_ stats: FileStats) -> String {
+        "\(stats.count) \(stats.count == 1 ? "file" : "files") (\(ByteSize.describe(stats.bytes)))"
     }
 
     /// What `outbox retry ID` prints when the entry is back in the queue.

@@ -27,7 +27,19 @@ struct OutboxReportTests {
                 let box = Array("\(FilledOutbox.privateValue) sealed".utf8)
                 #expect(try await drafts.saveDraft(sessionId: sessionId, formId: "incident-report", sealed: box, at: now))
             }
-            let text = try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 50)
+            let files = SQLiteFileStore(database: store.database)
+            let vault = FileVault(store: files, secrets: FileVaultTests.secrets)
+            for (index, size) in [3 << 20, 1 << 19].enumerated() {
+                _ = try await vault.put(
+                    Array(FilledOutbox.privateValue.utf8) + [UInt8](repeating: 0, count: size - FilledOutbox.privateValue.utf8.count),
+                    mediaType: "image/jpeg",
+                    sessionId: "file-session-000\(index)",
+                    formId: "damage-photo",
+                    field: "damagePhoto",
+                    at: now
+                )
+            }
+            let text = try await OutboxOperations.list(store, drafts: drafts, files: files, state: nil, limit: 50)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let header = try #require(lines.first)
             #expect(header.hasPrefix("ID  STATE      KIND       FORM            SESSION  ATTEMPTS  CREATED               DELIVERED"))
@@ -58,9 +70,10 @@ struct OutboxReportTests {
             #expect(lines[3].contains("delivered  declined   address-update  recent…         1  2027-01-13T08:00:00Z  2027-01-14T08:00:00Z      -"))
             #expect(lines[5] == "")
             #expect(lines[6] == "1 queued, 1 failed, 2 delivered")
-            #expect(lines[7] == "2 drafts in progress")
+            #expect(lines[7] == "2 drafts in progress, 2 files (3.5 MB)")
             #expect(lines.count == 8)
             #expect(!text.contains("draft-session"), "a draft's session is not listed")
+            #expect(!text.contains("file-session") && !text.contains("damage"), "nor a file's session, form or field")
 
             #expect(!text.contains(FilledOutbox.privateValue))
             for session in [FilledOutbox.sessions.queued, FilledOutbox.sessions.failed, FilledOutbox.sessions.oldDelivered] {
@@ -74,16 +87,21 @@ struct OutboxReportTests {
         try await withTemporaryFolder { folder in
             let store = try SQLiteOutboxStore.open(path: folder.appendingPathComponent("app.sqlite").path)
             let drafts = SQLiteDraftStore(database: store.database)
+            let files = SQLiteFileStore(database: store.database)
             #expect(
-                try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 50)
-                    == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress"
+                try await OutboxOperations.list(store, drafts: drafts, files: files, state: nil, limit: 50)
+                    == "no outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress, 0 files (0 bytes)"
             )
             #expect(
-                try await OutboxOperations.list(store, drafts: drafts, state: .failed, limit: 50)
-                    == "no failed outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress"
+                try await OutboxOperations.list(store, drafts: drafts, files: files, state: .failed, limit: 50)
+                    == "no failed outbox entries\n\n0 queued, 0 failed, 0 delivered\n0 drafts in progress, 0 files (0 bytes)"
             )
             #expect(try await drafts.saveDraft(sessionId: "s-1", formId: "incident-report", sealed: [1], at: now))
-            #expect(try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 50).hasSuffix("\n1 draft in progress"))
+            try await files.saveFile(FileStoreContract.file("f-1", size: 812, at: now))
+            #expect(
+                try await OutboxOperations.list(store, drafts: drafts, files: files, state: nil, limit: 50)
+                    .hasSuffix("\n1 draft in progress, 1 file (812 bytes)")
+            )
             try store.close()
         }
     }
@@ -92,16 +110,19 @@ struct OutboxReportTests {
     func filtersAndLimits() async throws {
         try await withFilledOutbox { (store, filled) async throws in
             let drafts = SQLiteDraftStore(database: store.database)
-            let delivered = try await OutboxOperations.list(store, drafts: drafts, state: .delivered, limit: 1)
+            let files = SQLiteFileStore(database: store.database)
+            let delivered = try await OutboxOperations.list(store, drafts: drafts, files: files, state: .delivered, limit: 1)
             let lines = delivered.split(separator: "\n").map(String.init)
             #expect(lines.count == 4)
             #expect(lines[1].split(separator: " ").prefix(2) == ["\(filled.recentDelivered.id)", "delivered"])
             #expect(lines[2] == "1 queued, 1 failed, 2 delivered; showing the 1 newest delivered (--limit for more)")
 
-            #expect(lines[3] == "0 drafts in progress")
-            let all = try await OutboxOperations.list(store, drafts: drafts, state: nil, limit: 2)
-            #expect(all.hasSuffix("1 queued, 1 failed, 2 delivered; showing the 2 newest (--limit for more)\n0 drafts in progress"))
-            let failed = try await OutboxOperations.list(store, drafts: drafts, state: .failed, limit: 50)
+            #expect(lines[3] == "0 drafts in progress, 0 files (0 bytes)")
+            let all = try await OutboxOperations.list(store, drafts: drafts, files: files, state: nil, limit: 2)
+            #expect(
+                all.hasSuffix("1 queued, 1 failed, 2 delivered; showing the 2 newest (--limit for more)\n0 drafts in progress, 0 files (0 bytes)")
+            )
+            let failed = try await OutboxOperations.list(store, drafts: drafts, files: files, state: .failed, limit: 50)
             #expect(failed.split(separator: "\n").count == 4)
             #expect(!failed.contains("showing"), "nothing is cut")
         }

@@ -60,7 +60,7 @@ struct PostgresOutboxStoreTests {
     .enabled(if: PostgresTestServer.isAvailable, "needs TEST_POSTGRES_URL (scripts/test.sh starts one)")
 )
 struct PostgresOutboxCommandTests {
-    @Test("list (with the drafts' count), retry and purge work on a PostgreSQL outbox")
+    @Test("list (with the drafts' count and the files'), retry and purge work on a PostgreSQL outbox")
     func commands() async throws {
         try await PostgresTestServer.withStores { makeStore in
             let store = try await makeStore()
@@ -68,6 +68,7 @@ struct PostgresOutboxCommandTests {
             #expect(
                 try await PostgresDraftStore(database: store.database).saveDraft(sessionId: "draft-session", formId: "f", sealed: [1], at: Date())
             )
+            try await PostgresFileStore(database: store.database).saveFile(FileStoreContract.file("f-1", size: 2_048, at: Date()))
             let url = try await Self.url(of: store)
             let directory = try temporaryDirectory()
             func run(_ arguments: [String]) async throws -> (Int32, String) {
@@ -76,7 +77,7 @@ struct PostgresOutboxCommandTests {
             }
             let (listStatus, list) = try await run(["list"])
             #expect(listStatus == 0)
-            #expect(list.contains("1 queued, 1 failed, 2 delivered\n1 draft in progress"), "\(list)")
+            #expect(list.contains("1 queued, 1 failed, 2 delivered\n1 draft in progress, 1 file (2 KB)"), "\(list)")
             #expect(!list.contains(FilledOutbox.sessions.oldDelivered), "sessions are shortened")
             #expect(!list.contains(FilledOutbox.privateValue))
             let (retryStatus, retry) = try await run(["retry", "\(filled.failed.id)"])
