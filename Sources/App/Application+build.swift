@@ -110,6 +110,7 @@ public func buildApplication(
             store: parts.store.store,
             sessions: parts.store.sessions,
             drafts: parts.store.drafts,
+            files: parts.store.files,
             contexts: alvaria,
             deliverer: deliverer,
             tokens: tokens,

@@ -15,6 +15,8 @@ struct AppDependencies: Sendable {
     let sessions: any SessionStateStore
     /// Multi-step forms' drafts, in the outbox's database.
     let drafts: any DraftStore
+    /// Uploaded files, in the outbox's database: every instance serves every file.
+    let files: any FileStore
     let contexts: any ContextSource
     let deliverer: Deliverer
     /// For `/readyz`: a token can be had.

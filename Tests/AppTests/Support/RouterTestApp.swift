@@ -87,6 +87,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
     let store: InMemoryOutboxStore
     let sessions: InMemorySessionStateStore
     let drafts: InMemoryDraftStore
+    /// Uploaded files, in ``store``'s "database".
+    let files: InMemoryFileStore
     let poster: InMemoryPoster
     /// The clock of link expiry and verification passes.
     let clock: TestDateClock
@@ -124,6 +126,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let store = InMemoryOutboxStore()
         let sessions = InMemorySessionStateStore(outbox: store)
         let drafts = InMemoryDraftStore(outbox: store)
+        let files = InMemoryFileStore(outbox: store)
         let clock = TestDateClock()
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
@@ -134,6 +137,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             store: store,
             sessions: sessions,
             drafts: drafts,
+            files: files,
             contexts: contexts,
             deliverer: Deliverer(store: store, poster: poster, settings: config.delivery, logger: quietLogger, metricsFactory: metricsFactory),
             tokens: poster,
@@ -145,7 +149,16 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let router = buildRouter(config: config, dependencies: dependencies, logger: quietLogger)
         return try await Application(router: router, logger: quietLogger).test(.router) { client in
             try await body(
-                RouterTestApp(client: client, contexts: contexts, store: store, sessions: sessions, drafts: drafts, poster: poster, clock: clock)
+                RouterTestApp(
+                    client: client,
+                    contexts: contexts,
+                    store: store,
+                    sessions: sessions,
+                    drafts: drafts,
+                    files: files,
+                    poster: poster,
+                    clock: clock
+                )
             )
         }
     }
