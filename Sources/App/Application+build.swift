@@ -102,6 +102,7 @@ public func buildApplication(
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
+    let origin = PublicOrigin(config.http)
     let router = buildRouter(
         config: config,
         dependencies: AppDependencies(
@@ -116,7 +117,8 @@ public func buildApplication(
             tokens: tokens,
             metrics: metrics,
             metricsFactory: metricsFactory,
-            demoDialogs: demoDialogs
+            demoDialogs: demoDialogs,
+            publicOrigin: origin
         ),
         logger: logger
     )
@@ -136,7 +138,10 @@ public func buildApplication(
         ),
         configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
         services: services,
-        onServerRunning: onServerRunning,
+        onServerRunning: { channel in
+            origin.serverRunning(on: channel)
+            await onServerRunning(channel)
+        },
         logger: logger
     )
     app.beforeServerStarts(perform: parts.store.prepare)

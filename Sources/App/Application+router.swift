@@ -27,6 +27,8 @@ struct AppDependencies: Sendable {
     var now: @Sendable () -> Date = { Date() }
     /// Demo mode's dialogs, for the console; nil in live mode (no console).
     let demoDialogs: (any DemoDialogs)?
+    /// Where people reach the app, for absolute links; `http.publicURL` when nil.
+    var publicOrigin: PublicOrigin? = nil
 }
 
 /// The router: middleware, health, metrics, branding, the console in demo mode, and the form
@@ -84,12 +86,23 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
             middleware: RateLimitMiddleware(
                 pageLoads: TokenBucketLimiter(perMinute: config.limits.pageLoadsPerMinute),
                 submits: TokenBucketLimiter(perMinute: config.limits.submitsPerMinute),
+                uploads: TokenBucketLimiter(perMinute: config.limits.uploadsPerMinute),
                 // The client as the trusted proxies report it (ForwardedHeadersMiddleware), else the
                 // peer; an IPv6 client by its /64.
                 clientKey: { _, context in context.clientAddress.map(IPAddressRange.rateLimitKey(for:)) ?? "unknown" },
                 pages: pages
             )
         )
+    let files = FileVault(store: dependencies.files, secrets: config.security.keys)
+    let fileLinks = FileLinks(
+        keys: config.security.keys,
+        origin: dependencies.publicOrigin ?? PublicOrigin(config.http),
+        basePath: config.http.basePath,
+        lifetime: config.files.linkLifetime
+    )
+    // Outside the rate limits, like health: the agent opening files needs a link signed by us,
+    // checked before anything is read.
+    FileController(vault: files, links: fileLinks, pages: pages, now: dependencies.now).addRoutes(to: root)
     let flow = FormFlow(
         forms: dependencies.forms,
         pages: pages,
@@ -101,6 +114,9 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         passes: VerificationPass(keys: config.security.keys),
         drafts: DraftKeeper(store: dependencies.drafts, sealer: Sealer(secrets: config.security.keys, purpose: "drafts")),
         heldAnswers: HeldAnswers(sealer: Sealer(secrets: config.security.keys, purpose: "held answers")),
+        files: files,
+        fileLinks: fileLinks,
+        fileIntake: FileIntake(factory: dependencies.metricsFactory),
         immediateBudget: config.delivery.immediateBudget,
         verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
         tracksSessions: dependencies.forms.forms.contains(where: \.tracksSession),
@@ -110,6 +126,7 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         flow: flow,
         crossSite: crossSite,
         maxBodySize: config.http.maxBodySize,
+        maxUploadSize: config.http.maxUploadSize,
         console: console,
         secureCookies: config.http.publicURL.scheme == "https"
     ).addRoutes(to: limited)

@@ -8,6 +8,8 @@ public struct HTTPSettings: Sendable {
     public var basePath: String
     /// The origin people see, e.g. `https://forms.example.com`.
     public var publicURL: URL
+    /// No `http.publicURL` was given: `publicURL` is the listening address.
+    public var publicURLIsDerived: Bool
     /// Peers whose `Forwarded` / `X-Forwarded-*` / `X-Request-Id` headers are believed.
     public var trustedProxies: [IPAddressRange]
     /// Largest request body accepted (a form post); more is answered 413.
@@ -29,6 +31,7 @@ public struct HTTPSettings: Sendable {
         host = values.string("http.host", default: "127.0.0.1")
         port = values.int("http.port", default: 8080, range: 0...65535)
         basePath = Self.normalisedBasePath(values.string("http.basePath", default: ""), &values)
+        publicURLIsDerived = values.string("http.publicURL") == nil
         if let text = values.string("http.publicURL") {
             publicURL = values.url("http.publicURL", value: text, originOnly: true) ?? URL(string: "http://127.0.0.1")!
         } else {

@@ -12,14 +12,20 @@ import Foundation
 struct FileLinks: Sendable {
     /// The current secret's key first: it signs; all of them check.
     private let keys: [SymmetricKey]
-    /// `https://host/forms/files/`: the route `{basePath}/files/{id}` as people reach it.
-    private let prefix: String
+    /// Where people reach the app (`http.publicURL`).
+    private let origin: PublicOrigin
+    private let basePath: String
     let lifetime: Duration
 
-    init(keys: SecretKeys, publicURL: URL, basePath: String, lifetime: Duration) {
+    init(keys: SecretKeys, origin: PublicOrigin, basePath: String, lifetime: Duration) {
         self.keys = keys.all.map { SymmetricKey(data: $0) }
-        self.prefix = HTTPSettings.absoluteURL("/files/", publicURL: publicURL, basePath: basePath)
+        self.origin = origin
+        self.basePath = basePath
         self.lifetime = lifetime
+    }
+
+    init(keys: SecretKeys, publicURL: URL, basePath: String, lifetime: Duration) {
+        self.init(keys: keys, origin: PublicOrigin(fixed: publicURL), basePath: basePath, lifetime: lifetime)
     }
 
     /// `{publicURL}{basePath}/files/{id}?exp={unix seconds}&sig={base64url HMAC-SHA256}`; HMAC over a label of its own ("file v1"), id and exp with the current secret.
@@ -28,6 +34,8 @@ struct FileLinks: Sendable {
     func link(id: String, now: Date) -> String {
         let exp = String(Int64((now.timeIntervalSince1970 + lifetime.inSeconds).rounded(.down)))
         let mac = HMAC<SHA256>.authenticationCode(for: message(id: id, exp: exp), using: keys[0])
+        // The route `{basePath}/files/{id}` as people reach it: `https://host/forms/files/`.
+        let prefix = HTTPSettings.absoluteURL("/files/", publicURL: origin.current, basePath: basePath)
         return "\(prefix)\(PercentEncoding.encode(id))?exp=\(exp)&sig=\(mac.withUnsafeBytes { Base64URL.encode($0) })"
     }
 

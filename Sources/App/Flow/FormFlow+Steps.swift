@@ -45,7 +45,7 @@ extension FormFlow {
         values.merge(draft.values) { $1 }
         switch screen {
         case .step(let index):
-            return stepPage(form, index: index, language: language, values: values, context: context, notice: notice, sessionId: sessionId)
+            return await stepPage(form, index: index, language: language, values: values, context: context, notice: notice, sessionId: sessionId)
         case .review, .whole:
             let answers = heldAnswers.open(held, sessionId: sessionId.rawValue)
             values.merge(answers) { $1 }
@@ -59,6 +59,7 @@ extension FormFlow {
         _ form: FormDefinition,
         sessionId: SessionID,
         posted: FormValues,
+        fileProblems: [FieldError] = [],
         language: String,
         held: String?,
         logger: Logger
@@ -96,16 +97,17 @@ extension FormFlow {
             var answers = draft.values.merging(heldAnswers) { $1 }
             for field in form.fields(of: step) { answers[field.name] = posted[field.name] }
             let validation = form.validate(FormValues(dictionary: answers), context: nil, step: step)
-            guard validation.isValid else {
+            let errors = FieldError.combining(validation.errors, fileProblems, in: form)
+            guard errors.isEmpty else {
                 answers.merge(validation.values.dictionary) { $1 }
                 let context = await contextForIntro(form, sessionId: sessionId, logger: logger)
                 return .answered(
-                    stepPage(
+                    await stepPage(
                         form,
                         index: index,
                         language: language,
                         values: answers,
-                        errors: validation.errors,
+                        errors: errors,
                         context: context,
                         sessionId: sessionId
                     )
@@ -170,7 +172,9 @@ extension FormFlow {
         }
         let errors = validation.errors.filter { form.step(holding: $0.field)?.id == step.id }
         if context == nil { context = await contextForIntro(form, sessionId: sessionId, logger: logger) }
-        return .answered(stepPage(form, index: index, language: language, values: answers, errors: errors, context: context, sessionId: sessionId))
+        return .answered(
+            await stepPage(form, index: index, language: language, values: answers, errors: errors, context: context, sessionId: sessionId)
+        )
     }
 
     private func stepPage(
@@ -182,18 +186,20 @@ extension FormFlow {
         context: FormContext?,
         notice: String? = nil,
         sessionId: SessionID
-    ) -> FlowResult {
+    ) async -> FlowResult {
         guard let page = pages.form(form.id, language: language, screen: .step(index)) else { return .status(StatusReply(.notFound)) }
         let step = page.form.steps[index]
+        let values = FormValues(dictionary: values)
         return .form(
             FormPageView(
                 page: page,
-                values: FormValues(dictionary: values),
+                values: values,
                 errors: errors,
                 introHTML: index == 0 ? context.flatMap { page.form.renderIntro(context: $0) } : nil,
                 sessionId: sessionId,
                 token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
-                steps: StepExtras(stepIntroHTML: context.flatMap { page.form.renderIntro(of: step, context: $0) }, notice: notice)
+                steps: StepExtras(stepIntroHTML: context.flatMap { page.form.renderIntro(of: step, context: $0) }, notice: notice),
+                files: await filesShown(values, form: form, sessionId: sessionId)
             )
         )
     }

@@ -35,9 +35,11 @@ struct FormPageView: Sendable {
     let token: String
     /// A step's or the review's own parts.
     var steps = StepExtras()
+    /// The files each file field holds already.
+    var files: [String: [KeptFile]] = [:]
 
     func render() -> ByteBuffer {
-        page.render(values: values, errors: errors, introHTML: introHTML, sessionId: sessionId, token: token, steps: steps)
+        page.render(values: values, errors: errors, introHTML: introHTML, sessionId: sessionId, token: token, steps: steps, files: files)
     }
 }
 
@@ -96,6 +98,11 @@ struct FormFlow: Sendable {
     let drafts: DraftKeeper
     /// Multi-step forms' sensitive answers, in a sealed cookie between screens.
     let heldAnswers: HeldAnswers
+    /// Uploaded files, sealed, in the outbox's database.
+    let files: FileVault
+    /// The signed links an Outcome carries for its files.
+    let fileLinks: FileLinks
+    let fileIntake: FileIntake
     /// How long a submit waits for the first delivery attempt before showing the confirmation.
     let immediateBudget: Duration
     let verificationMetrics: VerificationMetrics
@@ -222,13 +229,14 @@ struct FormFlow: Sendable {
     func submit(
         form: FormDefinition,
         sessionId: SessionID,
-        values: FormValues,
+        values posted: FormValues,
+        uploads: [UploadedFile] = [],
         acceptLanguage: String?,
         cookies: SessionCookies,
         logger: Logger
     ) async -> FlowResult {
-        let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
-        if let refusal = tokenRefusal(values, form: form, sessionId: sessionId, language: language, logger: logger) { return refusal }
+        let language = messages.negotiate(query: posted.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
+        if let refusal = tokenRefusal(posted, form: form, sessionId: sessionId, language: language, logger: logger) { return refusal }
 
         if form.tracksSession {
             switch await sessionState(sessionId) {
@@ -242,20 +250,40 @@ struct FormFlow: Sendable {
             return .redirect(urls.form(form.id, sessionId: sessionId.rawValue, language: language))
         }
 
-        if values.first("_action") == "save", !form.isMultiStep {
+        if posted.first("_action") == "save", !form.isMultiStep {
             // Only a multi-step form keeps a draft: a save is never taken for a submit.
             return .status(StatusReply(.badRequest, language: language, form: form))
         }
         let submittedAt = now()
         // "No thanks" exists only where the form offers it; elsewhere the post is an ordinary submit.
-        let declined = values.first("_action") == "decline" && form.decline != nil
+        let declined = posted.first("_action") == "decline" && form.decline != nil
+        // A file field's values are the ids of its files: those the page kept, and the new ones,
+        // stored as they arrive so that a validation error never makes the person pick them again.
+        var values = posted
+        var fileProblems: [FieldError] = []
+        if form.hasFileFields, !declined {
+            do {
+                (values, fileProblems) = try await receiveFiles(uploads, posted: posted, form: form, sessionId: sessionId, logger: logger)
+            } catch {
+                return unavailable(error, logger: logger)
+            }
+        }
         let variables: [OutcomeVariable]
         if declined, let declineVariables = form.declineVariables(submittedAt: submittedAt) {
             variables = declineVariables
         } else if form.isMultiStep {
-            switch await postStep(form, sessionId: sessionId, posted: values, language: language, held: cookies.held, logger: logger) {
+            let step = await postStep(
+                form,
+                sessionId: sessionId,
+                posted: values,
+                fileProblems: fileProblems,
+                language: language,
+                held: cookies.held,
+                logger: logger
+            )
+            switch step {
             case .answered(let result): return result
-            case .complete(let answers): variables = form.outcomeVariables(for: answers, submittedAt: submittedAt)
+            case .complete(let answers): variables = form.outcomeVariables(for: linkingFiles(answers, form: form), submittedAt: submittedAt)
             }
         } else {
             guard let page = pages.form(form.id, language: language) else { return .status(StatusReply(.notFound)) }
@@ -272,7 +300,8 @@ struct FormFlow: Sendable {
                 }
             }
             let validation = page.form.validate(values, context: context)
-            guard validation.isValid else {
+            let errors = FieldError.combining(validation.errors, fileProblems, in: form)
+            guard errors.isEmpty else {
                 // The intro may quote the context: fetch it if not done yet, but a failure must not
                 // cost the person their answers.
                 if context == nil, case .success(let fetched) = await fetchContext(sessionId, logger: logger) {
@@ -282,14 +311,15 @@ struct FormFlow: Sendable {
                     FormPageView(
                         page: page,
                         values: validation.values,
-                        errors: validation.errors,
+                        errors: errors,
                         introHTML: context.flatMap { page.form.renderIntro(context: $0) },
                         sessionId: sessionId,
-                        token: signer.token(sessionId: sessionId.rawValue, formId: form.id)
+                        token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                        files: await filesShown(validation.values, form: form, sessionId: sessionId)
                     )
                 )
             }
-            variables = form.outcomeVariables(for: validation.values, submittedAt: submittedAt)
+            variables = form.outcomeVariables(for: linkingFiles(validation.values, form: form), submittedAt: submittedAt)
         }
 
         let entry: OutboxEntry

@@ -13,6 +13,8 @@ import Hummingbird
 struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let pageLoads: TokenBucketLimiter
     let submits: TokenBucketLimiter
+    /// Posts with files: each also takes a token here (`limits.uploadsPerMinute`).
+    let uploads: TokenBucketLimiter
     /// Which client a request comes from (the peer address, or what a trusted proxy says).
     let clientKey: @Sendable (Request, Context) -> String
     let pages: PageLibrary
@@ -26,9 +28,19 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         case .post: (limiter, kind) = (submits, "submits")
         default: return try await next(request, context)
         }
-        guard case .limited(let retryAfter) = limiter.take(clientKey(request, context)) else {
-            return try await next(request, context)
+        let client = clientKey(request, context)
+        if case .limited(let retryAfter) = limiter.take(client) {
+            return refuse(kind, retryAfter: retryAfter, request: request, context: context)
         }
+        if request.method == .post, request.headers[.contentType]?.lowercased().hasPrefix("multipart/") == true,
+            case .limited(let retryAfter) = uploads.take(client)
+        {
+            return refuse("uploads", retryAfter: retryAfter, request: request, context: context)
+        }
+        return try await next(request, context)
+    }
+
+    private func refuse(_ kind: String, retryAfter: Int, request: Request, context: Context) -> Response {
         context.logger.notice("Rate limit reached", metadata: ["limit.kind": "\(kind)", "limit.retryAfter": "\(retryAfter)"])
         return pages.response(for: StatusReply(.tooManyRequests, retryAfter: retryAfter), request: request)
     }

@@ -8,6 +8,8 @@ struct FormController: Sendable {
     let flow: FormFlow
     let crossSite: CrossSiteCheck
     let maxBodySize: Int
+    /// `http.maxUploadSize`: a post with files, whole.
+    let maxUploadSize: Int
     /// Shown at `GET {basePath}/` without a sessionId in demo mode.
     let console: ConsoleController?
     /// Verification cookies are `Secure` when people reach the app over https.
@@ -70,12 +72,13 @@ struct FormController: Sendable {
     @Sendable func submit(_ request: Request, context: some RequestContext) async throws -> Response {
         // An autosave is charged as a page load (RateLimitMiddleware): it may do nothing but save.
         let autosave = request.uri.queryParameters["autosave"] != nil
-        return try await post(request, context: context) { form, sessionId, values in
+        return try await post(request, context: context, uploads: true) { form, sessionId, values, uploads in
             if autosave, values.first("_action") != "save" { return .status(StatusReply(.badRequest, form: form)) }
             return await flow.submit(
                 form: form,
                 sessionId: sessionId,
                 values: values,
+                uploads: uploads,
                 acceptLanguage: request.headers[.acceptLanguage],
                 cookies: cookies(of: request, sessionId: sessionId),
                 logger: context.logger
@@ -85,7 +88,7 @@ struct FormController: Sendable {
 
     /// `POST /f/{formId}/verify?sessionId=S`: the verification step's answers, checked as a submit is.
     @Sendable func verify(_ request: Request, context: some RequestContext) async throws -> Response {
-        try await post(request, context: context) { form, sessionId, values in
+        try await post(request, context: context, uploads: false) { form, sessionId, values, _ in
             await flow.verify(
                 form: form,
                 sessionId: sessionId,
@@ -114,11 +117,13 @@ struct FormController: Sendable {
         return respond(result, to: request)
     }
 
-    /// A form post's HTTP checks (origin, encoding, size), then `decide` with its values.
+    /// A form post's HTTP checks (origin, encoding, size), then `decide` with its values and, for
+    /// a form with file fields posted as `multipart/form-data`, its files.
     private func post(
         _ request: Request,
         context: some RequestContext,
-        decide: (FormDefinition, SessionID, FormValues) async -> FlowResult
+        uploads: Bool,
+        decide: (FormDefinition, SessionID, FormValues, [UploadedFile]) async -> FlowResult
     ) async throws -> Response {
         let formId = try context.parameters.require("formId")
         guard let form = forms[formId] else { return respond(.status(StatusReply(.notFound)), to: request) }
@@ -129,7 +134,24 @@ struct FormController: Sendable {
             context.logger.notice("Cross-site form post refused", metadata: ["session": "\(sessionId.shortened)"])
             return respond(.status(StatusReply(.pageExpired, actionURL: urls.form(formId, sessionId: sessionId.rawValue))), to: request)
         }
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+        let contentType = request.headers[.contentType] ?? ""
+        if uploads, form.hasFileFields, let boundary = MultipartBody.boundary(of: contentType) {
+            let limits = MultipartBody.Limits(
+                total: maxUploadSize,
+                text: maxBodySize,
+                parts: MultipartBody.Limits.parts(for: form),
+                fileSizes: Dictionary(form.fields.filter { $0.type == .file }.map { ($0.name, $0.maxSize) }) { first, _ in first }
+            )
+            do {
+                let body = try await MultipartBody.read(request.body, boundary: boundary, limits: limits)
+                return respond(await decide(form, sessionId, FormValues(body.values), body.files), to: request)
+            } catch .malformed {
+                return respond(.status(StatusReply(.badRequest)), to: request)
+            } catch {
+                return respond(.status(StatusReply(.tooLarge)), to: request)
+            }
+        }
+        guard contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
             return respond(.status(StatusReply(.badRequest)), to: request)
         }
         let values: FormValues
@@ -142,7 +164,7 @@ struct FormController: Sendable {
             // Over http.maxBodySize, or more fields than any form has (URLEncodedForm.maxFields).
             return respond(.status(StatusReply(.tooLarge)), to: request)
         }
-        return respond(await decide(form, sessionId, values), to: request)
+        return respond(await decide(form, sessionId, values, []), to: request)
     }
 
     /// The request's cookies for this session. Most page loads carry no cookie at all: they cost

@@ -145,14 +145,18 @@ enum StatusPage: String, CaseIterable, Sendable {
     case locked
     /// `expiresAfter` has passed since the link was first opened.
     case linkTimedOut
+    /// A file link whose signature is not ours (or was changed).
+    case fileLinkInvalid
+    /// A file link past its `exp`, or its file erased by retention.
+    case fileGone
 
     var status: HTTPStatusCode {
         switch self {
         case .confirmation, .declined, .alreadyCompleted: 200
         case .linkIncomplete, .badRequest: 400
         case .notFound: 404
-        case .expired, .linkTimedOut: 410
-        case .pageExpired, .locked: 403
+        case .expired, .linkTimedOut, .fileGone: 410
+        case .pageExpired, .locked, .fileLinkInvalid: 403
         case .unavailable: 503
         case .tooLarge: 413
         case .tooManyRequests: 429

@@ -16,7 +16,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             "default-src 'none'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            // blob: for the thumbnail the script shows of a photo before it is uploaded.
+            "img-src 'self' data: blob:",
             "font-src 'self'",
             "connect-src 'self'",
             "form-action 'self'",
@@ -27,7 +28,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        // An uploaded file carries its own, stricter policy (`sandbox`).
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        }
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[.xContentTypeOptions] = "nosniff"
         if strictTransportSecurity {

@@ -9,10 +9,10 @@ import NIOCore
 /// the URL) and records `http.request.method`, `url.path`, `url.query`, `http.route`, the status,
 /// `user_agent.original` and the peer's address and port (the proxy's, behind one). The query
 /// carries the sessionId, which must never be recorded whole: its value is redacted
-/// (`sessionId=REDACTED&lang=es`). `X-Request-Id` is recorded (request and response header) so
+/// (`sessionId=REDACTED&lang=es`), as is a file link's signature (`sig`), which opens the file. `X-Request-Id` is recorded (request and response header) so
 /// a span leads to its log line.
 func serverTracingMiddleware<Context: RequestContext>() -> TracingMiddleware<Context> {
-    TracingMiddleware(recordingHeaders: [HTTPField.Name("X-Request-Id")!], redactingQueryParameters: ["sessionId"])
+    TracingMiddleware(recordingHeaders: [HTTPField.Name("X-Request-Id")!], redactingQueryParameters: ["sessionId", "sig"])
 }
 
 /// Drops `traceparent`, `tracestate` and `baggage` from peers outside `http.trustedProxies`,

@@ -95,12 +95,30 @@ struct FileVaultTests {
         }
         #expect(try await isUnreadable(vault, mine.id))
         #expect(try await opened(vault, theirs.id)?.count == theirs.size, "the original still opens")
-        // Moving the row to the other session is the same: the box is bound to where it was sealed.
-        store.outbox.files.withLock { files in files[mine.id] = theirs }
-        store.outbox.files.withLock { files in files[mine.id]?.id = mine.id }
-        #expect(try await opened(vault, mine.id)?.count == theirs.size, "a whole row moved keeps its session, and opens")
-        store.outbox.files.withLock { files in files[mine.id]?.sessionId = "s-1" }
-        #expect(try await isUnreadable(vault, mine.id), "its session changed, it does not")
+        // A whole row copied under another id does not open either: the box is bound to its file.
+        store.outbox.files.withLock { files in
+            files[mine.id] = theirs
+            files[mine.id]?.id = mine.id
+        }
+        #expect(try await isUnreadable(vault, mine.id), "another file's whole row under this id")
+        // Nor the file's own row moved to another session.
+        store.outbox.files.withLock { files in files[theirs.id]?.sessionId = "s-1" }
+        #expect(try await isUnreadable(vault, theirs.id), "its session changed, it does not")
+    }
+
+    @Test("within one session, a box moved to another file's row, or a row given another type, does not open")
+    func boundToItsFileAndType() async throws {
+        let store = InMemoryFileStore()
+        let vault = FileVault(store: store, secrets: Self.secrets)
+        let photo = try await put(Array("a photo".utf8), vault, sessionId: "s-1")
+        let other = try await put(Array("a second".utf8), vault, sessionId: "s-1")
+        store.outbox.files.withLock { files in
+            files[photo.id]?.sealed = other.sealed
+            files[photo.id]?.size = other.size
+        }
+        #expect(try await isUnreadable(vault, photo.id), "another file's box in this row")
+        store.outbox.files.withLock { files in files[other.id]?.mediaType = "application/pdf" }
+        #expect(try await isUnreadable(vault, other.id), "served under a type it was not sealed with")
     }
 
     @Test("a damaged box, or a size that is not the box's, is unreadable")

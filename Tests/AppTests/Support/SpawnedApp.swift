@@ -134,6 +134,16 @@ struct HTTPDriver: Sendable {
         return try await send(request)
     }
 
+    /// Posts a body as it is, with its content type, as a same-origin page would.
+    func post(_ path: String, body: ByteBuffer, contentType: String) async throws -> Page {
+        var request = HTTPClientRequest(url: origin + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.headers.add(name: "Sec-Fetch-Site", value: "same-origin")
+        request.body = .bytes(body)
+        return try await send(request)
+    }
+
     private func send(_ request: HTTPClientRequest) async throws -> Page {
         let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 1 << 20)

@@ -145,7 +145,8 @@ struct CompiledPageTests {
         ] {
             let fixture = try Self.fixture(basePath: basePath, branding: branding)
             let sessionId = try #require(SessionID("S-1.a_b:c"))
-            for form in fixture.catalog.forms {
+            // The legacy renderer was frozen before file fields: their markup is checked in UploadTests.
+            for form in fixture.catalog.forms where !form.hasFileFields {
                 let localized = form.localized(to: language)
                 for content in Self.contexts {
                     let context = FormContext(content: content)

@@ -46,7 +46,35 @@ struct NginxTests {
                     "/forms/f/consent-capture?sessionId=\(sessionId.rawValue)",
                     [("fullName", String(repeating: "x", count: 100_000))]
                 )
-                #expect(oversized.status == 413, "nginx stops bodies over 64k")
+                #expect(oversized.status == 413, "the app holds a form without files to 64k")
+                #expect(oversized.text.contains("Too much to send"), "the app's page, not nginx's")
+                // A photo of several megabytes (padded with metadata segments, which the app strips)
+                // goes through to the app and is taken.
+                let photoSession = try await simulator.createDialog(#"{"form":"damage-photo"}"#)
+                let photoPage = try await http.get("/forms/f/damage-photo?sessionId=\(photoSession.rawValue)")
+                let photoToken = try #require(TestApp.token(in: photoPage.text))
+                var photo = try UploadTests.fixture("photo-gps.jpg")
+                let padding = (0..<80).flatMap { _ in [0xFF, 0xEF, 0xFF, 0xFF] + [UInt8](repeating: 0x20, count: 65533) }
+                photo.insert(contentsOf: padding, at: 2)
+                let uploaded = try await http.post(
+                    "/forms/f/damage-photo?sessionId=\(photoSession.rawValue)",
+                    body: UploadTests.multipart(
+                        [("_token", photoToken), ("description", "Dent"), ("damageDate", "2026-11-28")],
+                        files: [("photo", photo, "big.jpg")]
+                    ),
+                    contentType: "multipart/form-data; boundary=\(UploadTests.boundary)"
+                )
+                #expect(photo.count > 5_000_000)
+                #expect(uploaded.status == 303, "a \(photo.count)-byte photo passes nginx and is taken")
+                // A post that says it is over http.maxUploadSize (25MB) is refused from its headers.
+                let connection = try RawConnection(port: nginxPort)
+                await connection.send(
+                    "POST /forms/f/damage-photo?sessionId=\(sessionId.rawValue) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: \(25 * 1024 * 1024 + 1)\r\n\r\n"
+                )
+                let tooBig = await connection.readUntilClosed().text
+                #expect(tooBig.hasPrefix("HTTP/1.1 413"), "nginx stops posts over http.maxUploadSize")
+                #expect(!tooBig.contains("Too much to send"), "stopped by nginx before the app")
                 // The operators' routes answer on the app's own port, not through the public name.
                 for path in ["/forms/metrics", "/forms/readyz"] {
                     #expect(try await http.get(path).status == 404, "\(path) is public")

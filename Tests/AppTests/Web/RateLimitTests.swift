@@ -110,6 +110,7 @@ struct RateLimitTests {
             middleware: RateLimitMiddleware(
                 pageLoads: TokenBucketLimiter(perMinute: 2),
                 submits: TokenBucketLimiter(perMinute: 2),
+                uploads: TokenBucketLimiter(perMinute: 1),
                 clientKey: { request, _ in request.headers[HTTPField.Name("X-Client")!] ?? "" },
                 pages: PageLibrary(forms: try FormCatalog(forms: []), presentation: presentation)
             )

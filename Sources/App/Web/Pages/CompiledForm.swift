@@ -37,7 +37,8 @@ struct CompiledForm: Sendable {
         introHTML: String?,
         sessionId: SessionID,
         token: String,
-        steps: StepExtras = StepExtras()
+        steps: StepExtras = StepExtras(),
+        files: [String: [KeptFile]] = [:]
     ) -> ByteBuffer {
         let fields = form.fields
         var state = FormPageState(
@@ -63,6 +64,9 @@ struct CompiledForm: Sendable {
         if screen != .whole {
             fill(&state, values: values, steps: steps)
         }
+        if !files.isEmpty {
+            state.keptFiles = fields.map { field in (files[field.name] ?? []).map { keptFileLine($0, field: field.name) } }
+        }
         return page.render(state)
     }
 
@@ -84,6 +88,18 @@ struct CompiledForm: Sendable {
         }
     }
 
+    /// "Uploaded: JPEG photo, 1.2 MB", with what keeps the file in the next post.
+    private func keptFileLine(_ file: KeptFile, field: String) -> FormPageState.KeptFileLine {
+        // files.jpeg, files.png, files.pdf: the kind's name in the page's language.
+        let description = "\(messages.text("files.\(file.kind)", language)), \(ByteSize.describe(file.size))"
+        return FormPageState.KeptFileLine(
+            field: field,
+            id: file.id,
+            text: messages.text("files.uploaded", language, ["file": description]),
+            thumbnail: file.thumbnail
+        )
+    }
+
     /// The review's text for one answer, in the page's language.
     private func answer(for field: FieldDefinition, _ values: [String]) -> String {
         let given = values.filter { !$0.isEmpty }
@@ -91,6 +107,8 @@ struct CompiledForm: Sendable {
             return messages.text(given.isEmpty ? "review.notGiven" : "review.hidden", language)
         }
         switch field.type {
+        case .file:
+            return given.isEmpty ? messages.text("review.notGiven", language) : messages.text("files.attached", language, ["n": String(given.count)])
         case .checkbox:
             return messages.text(given.first == "true" ? "review.yes" : "review.no", language)
         case .select, .radio, .checkboxes:

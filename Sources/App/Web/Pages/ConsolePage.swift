@@ -63,6 +63,22 @@ struct ConsolePage: Sendable {
         return page.build().render(StaticPageState())
     }
 
+    /// A value as text; a file field's links (comma-separated) as links the agent can open.
+    private static func writeValue(_ value: String, into page: inout PageBuilder<StaticPageState>) {
+        let links = value.split(separator: ",").map(String.init)
+        guard !links.isEmpty,
+            links.allSatisfy({ ($0.hasPrefix("https://") || $0.hasPrefix("http://")) && $0.contains("/files/") && $0.contains("sig=") })
+        else { return page.text(value) }
+        for (index, link) in links.enumerated() {
+            if index > 0 { page.markup(",<br>") }
+            page.markup("<a")
+            page.attribute("href", link)
+            page.markup(">")
+            page.text(link)
+            page.markup("</a>")
+        }
+    }
+
     private func write(_ dialog: Dialog, into page: inout PageBuilder<StaticPageState>) {
         page.markup("<div class=\"panel\">\n<h3><a")
         page.attribute("href", dialog.link)
@@ -84,7 +100,7 @@ struct ConsolePage: Sendable {
                 page.markup("<tr><td>")
                 page.text(variable.id)
                 page.markup("</td><td>")
-                page.text(variable.value)
+                Self.writeValue(variable.value, into: &page)
                 page.markup("</td></tr>\n")
             }
             page.markup("</tbody></table>\n")

@@ -52,7 +52,9 @@ struct FieldMarkup: Sendable {
         if askAgain { describedBy.append(enterAgainId) }
         if hasError { describedBy.append(errorId) }
         var attributes = HTMLAttributes()
-        if field.required && field.type != .checkboxes {
+        // A file field is checked by the server alone: a file kept from an earlier post leaves
+        // the input empty, and the browser must not insist on a new one.
+        if field.required && field.type != .checkboxes && field.type != .file {
             // A conditional field is required only while shown: the script sets `required` then;
             // without the script the browser must not insist on a field that may not apply.
             attributes.flag(condition == nil ? "required" : "data-required")
@@ -67,9 +69,15 @@ struct FieldMarkup: Sendable {
             attributes.add("max", field.max)
             attributes.add("step", field.step)
             attributes.add("placeholder", field.placeholder)
-            // Browsers must not offer a sensitive value on another device or to the next person.
-            attributes.add("autocomplete", field.sensitive ? "off" : field.autocomplete ?? Self.defaultAutocomplete(field.type))
-            attributes.add("inputmode", Self.inputMode(field))
+            if field.type == .file {
+                attributes.add("accept", field.accept.map(\.mediaType).joined(separator: ","))
+                attributes.add("capture", field.capture)
+                if field.maxFiles > 1 { attributes.flag("multiple") }
+            } else {
+                // Browsers must not offer a sensitive value on another device or to the next person.
+                attributes.add("autocomplete", field.sensitive ? "off" : field.autocomplete ?? Self.defaultAutocomplete(field.type))
+                attributes.add("inputmode", Self.inputMode(field))
+            }
         }
         return attributes.text
     }

@@ -19,6 +19,8 @@ struct FormPageState: PageState {
         case summary(Int)
         /// The review's text for the field's answer: option labels, "Yes", masked, "Not given".
         case answer(Int)
+        /// A file field's files so far, each with the hidden input that keeps it.
+        case keptFiles(Int)
     }
 
     enum Condition: Sendable {
@@ -36,6 +38,16 @@ struct FormPageState: PageState {
         case listed(Int)
         /// The review asks for a sensitive field again: its value was not kept.
         case askAgain(Int)
+        /// A file field holds files already.
+        case hasKeptFiles(Int)
+    }
+
+    /// One file a file field holds, as its page lists it.
+    struct KeptFileLine: Sendable {
+        let field: String
+        let id: String
+        let text: String
+        let thumbnail: String?
     }
 
     var values: [[String]]
@@ -54,6 +66,8 @@ struct FormPageState: PageState {
     var listed: [Bool] = []
     var askAgain: [Bool] = []
     var answers: [String] = []
+    /// Per field, on pages of forms with file fields.
+    var keptFiles: [[KeptFileLine]] = []
 
     var hasErrors: Bool { !errorTexts.isEmpty }
 
@@ -69,6 +83,23 @@ struct FormPageState: PageState {
         case .summary(let index):
             html.writeEscaped(CompiledForm.summaryLine(label: labels[index], message: errorText(index) ?? ""))
         case .answer(let index): html.writeEscaped(answers[index])
+        case .keptFiles(let index):
+            html.writeTrusted("<ul class=\"files\">\n")
+            for file in keptFiles[index] {
+                html.writeTrusted("<li>")
+                if let thumbnail = file.thumbnail {
+                    html.writeTrusted("<img class=\"files__thumbnail\" src=\"")
+                    html.writeEscaped(thumbnail)
+                    html.writeTrusted("\" alt=\"\">")
+                }
+                html.writeEscaped(file.text)
+                html.writeTrusted("<input type=\"hidden\" name=\"")
+                html.writeEscaped(file.field)
+                html.writeTrusted("\" value=\"")
+                html.writeEscaped(file.id)
+                html.writeTrusted("\"></li>\n")
+            }
+            html.writeTrusted("</ul>\n")
         }
     }
 
@@ -86,6 +117,7 @@ struct FormPageState: PageState {
         case .shown(let index): shown[index]
         case .listed(let index): listed[index]
         case .askAgain(let index): askAgain[index]
+        case .hasKeptFiles(let index): keptFiles.indices.contains(index) && !keptFiles[index].isEmpty
         }
     }
 

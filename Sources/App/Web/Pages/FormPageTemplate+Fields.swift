@@ -133,6 +133,18 @@ extension FormPageTemplate {
             }
             error(&page)
             switch definition.type {
+            case .file:
+                page.section(.hasKeptFiles(index)) { page in
+                    page.slot(.keptFiles(index))
+                    page.markup("<p class=\"help\">")
+                    page.text(messages.text("files.replace", language))
+                    page.markup("</p>\n")
+                }
+                page.markup("<input type=\"file\"")
+                page.attribute("id", field.id)
+                page.attribute("name", definition.name)
+                attributes(&page)
+                page.markup(">")
             case .textarea:
                 page.markup("<textarea")
                 page.attribute("id", field.id)

@@ -102,6 +102,7 @@ enum FormPageTemplate {
             page.slot(.sessionId)
             page.markup("\" accept-charset=\"utf-8\"")
             page.attribute("data-messages", messages.browserValidationMessages(language))
+            if form.hasFileFields { page.markup(" enctype=\"multipart/form-data\"") }
             if autosave { page.markup(" data-autosave") }
             page.markup(">\n<input type=\"hidden\" name=\"_token\" value=\"")
             page.slot(.token)
