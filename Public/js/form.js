@@ -79,14 +79,110 @@
   // at most the field being typed. Same address, token and rules as Continue; "autosave" in the
   // query counts it as a page load and lets it do nothing but save.
   if (form.hasAttribute("data-autosave") && window.fetch && window.URLSearchParams && window.FormData) {
-    form.addEventListener("change", function () {
-      var body = new URLSearchParams(new FormData(form));
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "file") return;  // files go with Continue, not with a save
+      var body = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string") body.append(name, value);
+      });
       body.set("_action", "save");
       fetch(form.action + "&autosave=1", { method: "POST", body: body, credentials: "same-origin", keepalive: true })
         .catch(function () { /* Continue still sends everything: a lost save costs nothing. */ });
     });
   }
   form.addEventListener("input", clearMessages);
+
+  // Files: a big photo is scaled down on the phone before it is sent (longest side 2560 px, as
+  // JPEG, which also leaves its metadata behind), a thumbnail shows what was picked, and the post
+  // shows its progress. Without the script the plain file input works; the server checks all.
+  var fileInputs = Array.prototype.slice.call(form.querySelectorAll("input[type=file]"));
+  if (fileInputs.length && window.FormData && window.XMLHttpRequest && window.URL && URL.createObjectURL && window.Promise) {
+    var picked = {};  // input name -> a promise of the files to send
+    var longestSide = 2560;
+
+    var scaled = function (file) {
+      return new Promise(function (resolve) {
+        if (!/^image\/(jpeg|png)$/.test(file.type) || !window.createImageBitmap) return resolve(file);
+        createImageBitmap(file).then(function (bitmap) {
+          var longest = Math.max(bitmap.width, bitmap.height);
+          if (longest <= longestSide) return resolve(file);
+          var canvas = document.createElement("canvas");
+          canvas.width = Math.round(bitmap.width * longestSide / longest);
+          canvas.height = Math.round(bitmap.height * longestSide / longest);
+          canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+          canvas.toBlob(function (blob) {
+            resolve(blob ? new File([blob], "photo.jpg", { type: "image/jpeg" }) : file);
+          }, "image/jpeg", 0.85);
+        }, function () { resolve(file); });
+      });
+    };
+
+    fileInputs.forEach(function (input) {
+      var preview = document.createElement("div");
+      preview.className = "files__preview";
+      input.insertAdjacentElement("afterend", preview);
+      input.addEventListener("change", function () {
+        preview.textContent = "";
+        var files = Array.prototype.slice.call(input.files);
+        files.forEach(function (file) {
+          if (!/^image\/(jpeg|png)$/.test(file.type)) return;
+          var thumbnail = document.createElement("img");
+          thumbnail.className = "files__thumbnail";
+          thumbnail.alt = "";
+          thumbnail.src = URL.createObjectURL(file);
+          preview.appendChild(thumbnail);
+        });
+        picked[input.name] = Promise.all(files.map(scaled));
+      });
+    });
+
+    var progress = document.createElement("progress");
+    progress.className = "upload-progress";
+    progress.max = 100;
+    progress.value = 0;
+    progress.hidden = true;
+    var actions = form.querySelector(".actions");
+    if (actions) actions.insertAdjacentElement("beforebegin", progress);
+
+    form.addEventListener("submit", function (event) {
+      var names = Object.keys(picked);
+      if (event.defaultPrevented || !names.length) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      Promise.all(names.map(function (name) { return picked[name]; })).then(function (lists) {
+        var data = new FormData(form);
+        if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+        names.forEach(function (name, index) {
+          // The kept files' ids share the input's name: put them back after the picked files go.
+          var kept = Array.prototype.map.call(form.querySelectorAll("input[type=hidden][name='" + name + "']"),
+            function (hidden) { return hidden.value; });
+          data.delete(name);
+          kept.forEach(function (id) { data.append(name, id); });
+          lists[index].forEach(function (file) { data.append(name, file, file.name || "file"); });
+        });
+        var request = new XMLHttpRequest();
+        request.open("POST", form.action);
+        request.upload.onprogress = function (progressEvent) {
+          if (!progressEvent.lengthComputable) return;
+          progress.hidden = false;
+          progress.value = Math.round(100 * progressEvent.loaded / progressEvent.total);
+        };
+        request.onload = function () {
+          // Sent on (303): go where the server said. Otherwise its page (errors, a status) replaces this one.
+          if (request.responseURL && request.responseURL.split("#")[0] !== form.action) {
+            window.location.assign(request.responseURL);
+            return;
+          }
+          document.open();
+          document.write(request.responseText);
+          document.close();
+        };
+        request.onerror = function () { form.submit(); };
+        request.send(data);
+      });
+    });
+  }
+
   update();
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
