@@ -9,7 +9,7 @@ extension FormDefinition {
     ///
     /// - Parameter file: how to name the file in problems (and ``sourceFile``).
     public static func parse(yaml: String, file: String) throws(FormLoadError) -> FormDefinition {
-        let (form, problems) = FormFileReader.read(yaml: yaml, file: file)
+        let (form, problems, _) = FormFileReader.read(yaml: yaml, file: file)
         guard let form, problems.isEmpty else { throw FormLoadError(problems: problems) }
         return form
     }
@@ -46,24 +46,35 @@ struct FormFileReader {
     var reportedMissingFields = false
     /// Positions of steps that lost fields while reading, so "no fields" is not said of them.
     var incompleteSteps: Set<Int> = []
+    /// Where the form's fields, steps and questions are written, in the order the form keeps them.
+    var fieldPlaces: [[String]] = []
+    var stepPlaces: [[String]] = []
+    var questionPlaces: [[String]] = []
 
     private init(file: String) {
         self.file = file
         reader = YAMLNodeReader(file: file)
     }
 
-    static func read(yaml: String, file: String) -> (form: FormDefinition?, problems: [FormProblem]) {
+    /// - Returns: the form as far as it could be read, its problems, and where things are
+    ///   written in it (`nil` when the YAML does not parse).
+    static func read(yaml: String, file: String) -> (form: FormDefinition?, problems: [FormProblem], source: FormSource?) {
         var fileReader = FormFileReader(file: file)
         let form = fileReader.readForm(yaml: yaml)
         var problems = fileReader.reader.problems.problems
+        var source = fileReader.reader.problems.source
+        source?.fieldPlaces = fileReader.fieldPlaces
+        source?.stepPlaces = fileReader.stepPlaces
+        source?.questionPlaces = fileReader.questionPlaces
         if let form {
             problems += form.definitionProblems(
                 droppedFields: fileReader.droppedFields,
                 droppedAnyField: fileReader.droppedAnyField || fileReader.reportedMissingFields,
-                incompleteSteps: fileReader.incompleteSteps
+                incompleteSteps: fileReader.incompleteSteps,
+                source: source
             )
         }
-        return (form, problems)
+        return (form, problems, source)
     }
 
     private mutating func readForm(yaml: String) -> FormDefinition? {
@@ -75,11 +86,13 @@ struct FormFileReader {
             }
             root = node
         } catch {
-            reader.add(Self.describe(yamlError: error))
+            let (reason, mark) = Self.describe(yamlError: error)
+            reader.problems.add(reason, at: mark)
             return nil
         }
+        reader.problems.source = FormSource(root: root)
         guard case .mapping(let mapping) = root else {
-            reader.add("the file must be a mapping of id, title, fields and so on")
+            reader.add("the file must be a mapping of id, title, fields and so on", at: root)
             return nil
         }
         let keys = reader.keyed(mapping, allowed: Self.formKeys, path: "")
@@ -129,24 +142,32 @@ struct FormFileReader {
 
     /// A `fields:` list, the form's or a step's (`path`: `fields`, `steps.incident.fields`).
     ///
-    /// - Returns: the fields that could be read, and whether that is all of them.
-    mutating func readFields(_ node: Node?, path: String) -> (fields: [FieldDefinition], complete: Bool) {
-        guard let items = reader.sequence(node, path) else { return ([], true) }
+    /// - Parameter at: where the list is in the file (`["steps", "0", "fields"]`).
+    /// - Returns: the fields that could be read, where each is written, and whether that is all of them.
+    mutating func readFields(_ node: Node?, path: String, at place: [String]) -> (fields: [FieldDefinition], places: [[String]], complete: Bool) {
+        guard let items = reader.sequence(node, path) else { return ([], [], true) }
         // A step's fields are numbered within the step; a form's as they always were.
-        let place = path == "fields" ? "" : "\(path): "
-        let fields = items.enumerated().compactMap { index, item in readField(item, number: index + 1, place: place) }
-        return (fields, fields.count == items.count)
+        let prefix = path == "fields" ? "" : "\(path): "
+        var fields: [FieldDefinition] = []
+        var places: [[String]] = []
+        for (index, item) in items.enumerated() {
+            if let field = readField(item, number: index + 1, place: prefix) {
+                fields.append(field)
+                places.append(place + [String(index)])
+            }
+        }
+        return (fields, places, fields.count == items.count)
     }
 
     private mutating func readField(_ node: Node, number: Int, place: String) -> FieldDefinition? {
         guard case .mapping(let mapping) = node else {
-            reader.add("\(place)field \(number) must be a mapping of name, type and so on")
+            reader.add("\(place)field \(number) must be a mapping of name, type and so on", at: node)
             return nil
         }
         let name = mapping["name"].flatMap { reader.text($0, "name") }
         let keys = reader.keyed(mapping, allowed: Self.fieldKeys, path: "", field: name)
         guard let name else {
-            reader.add("\(place)field \(number) has no name")
+            reader.add("\(place)field \(number) has no name", at: node)
             return nil
         }
         func text(_ key: String) -> String? { reader.text(keys[key], key, field: name) }
@@ -156,15 +177,18 @@ struct FormFileReader {
         if let typeName = text("type") {
             type = FieldType(rawValue: typeName)
             if type == nil {
-                reader.add("unknown type \"\(typeName)\" (expected one of \(FieldType.spellings))", field: name)
+                let meant = Suggestion.closest(to: typeName, in: FieldType.allCases.map(\.rawValue))
+                // A close guess says enough; without one, every type is listed.
+                let reason = "unknown type \"\(typeName)\"" + (meant == nil ? " (expected one of \(FieldType.spellings))" : "")
+                reader.add(reason, field: name, suggestion: meant, at: keys["type"])
             }
         }
         var file = FileSettings()
         if type == .file {
             file = readFileSettings(keys, field: name)
         } else if let type {
-            for key in Self.fileFieldKeys where keys[key] != nil {
-                reader.add("\(key) does not apply to type \(type.rawValue)", field: name)
+            for key in Self.fileFieldKeys {
+                if let node = keys[key] { reader.add("\(key) does not apply to type \(type.rawValue)", field: name, at: node) }
             }
         }
         let field = FieldDefinition(
@@ -221,7 +245,7 @@ struct FormFileReader {
             if let size = ByteSize.parse(text) {
                 settings.maxSize = size
             } else {
-                reader.add("maxSize \"\(text)\" is not a size like 10MB or 500KB", field: field)
+                reader.add("maxSize \"\(text)\" is not a size like 10MB or 500KB", field: field, at: keys["maxSize"])
             }
         }
         settings.maxFiles = reader.integer(keys["maxFiles"], "maxFiles", field: field) ?? 1
@@ -235,7 +259,7 @@ struct FormFileReader {
         var kinds: [FileKind] = []
         for (index, item) in items.enumerated() {
             guard let text = reader.text(item, "accept item \(index + 1)", field: field) else {
-                if item.null != nil { reader.add("accept item \(index + 1) is empty", field: field) }
+                if item.null != nil { reader.add("accept item \(index + 1) is empty", field: field, at: item) }
                 continue
             }
             let written = text.trimmingCharacters(in: .whitespaces).lowercased()
@@ -246,9 +270,9 @@ struct FormFileReader {
             // `jpg`, `pdf`, `image/jpg`: what a person means is easy to tell.
             let meant =
                 FileKind.allCases.first { $0.fileExtension == written || "\($0)" == written }?.mediaType
-                ?? YAMLNodeReader.closest(to: written, in: FileKind.allCases.map(\.mediaType))
-            let hint = meant.map { "did you mean \"\($0)\"? " } ?? ""
-            reader.add("accept: unknown media type \"\(text)\" (\(hint)expected one of \(FileKind.spellings))", field: field)
+                ?? Suggestion.closest(to: written, in: FileKind.allCases.map(\.mediaType))
+            let reason = "accept: unknown media type \"\(text)\"" + (meant == nil ? " (expected one of \(FileKind.spellings))" : "")
+            reader.add(reason, field: field, suggestion: meant, at: item)
         }
         // Items that could not be read are reported already: "empty" would only repeat them.
         return kinds.isEmpty && !items.isEmpty ? nil : kinds
@@ -262,14 +286,14 @@ struct FormFileReader {
             if case .mapping(let mapping) = item {
                 let keys = reader.keyed(mapping, allowed: Self.optionKeys, path: "options", field: field)
                 guard let value = reader.text(keys["value"], "option value", field: field) else {
-                    reader.add("option \(index + 1) has no value", field: field)
+                    reader.add("option \(index + 1) has no value", field: field, at: item)
                     continue
                 }
                 options.append(FieldOption(value: value, label: reader.text(keys["label"], "option label", field: field)))
             } else if let value = reader.text(item, "option \(index + 1)", field: field) {
                 options.append(FieldOption(value: value))
             } else if item.null != nil {
-                reader.add("option \(index + 1) is empty", field: field)
+                reader.add("option \(index + 1) is empty", field: field, at: item)
             }
         }
         return options
@@ -280,7 +304,7 @@ struct FormFileReader {
         guard let mapping = reader.mapping(node, "showIf", field: field) else { return nil }
         let keys = reader.keyed(mapping, allowed: Self.showIfKeys, path: "showIf", field: field)
         guard let controller = reader.text(keys["field"], "showIf.field", field: field) else {
-            reader.add("showIf needs the field it depends on (showIf: {field: name, equals: value})", field: field)
+            reader.add("showIf needs the field it depends on (showIf: {field: name, equals: value})", field: field, at: node)
             return nil
         }
         switch (keys["equals"], keys["in"]) {
@@ -291,12 +315,12 @@ struct FormFileReader {
             guard let items = reader.sequence(list, "showIf.in", field: field) else { return nil }
             let values = items.compactMap { reader.text($0, "showIf.in", field: field) }
             guard !values.isEmpty else {
-                reader.add("showIf.in must list at least one value", field: field)
+                reader.add("showIf.in must list at least one value", field: field, at: list)
                 return nil
             }
             return FieldCondition(field: controller, values: values)
         default:
-            reader.add("showIf needs exactly one of equals: value or in: [values]", field: field)
+            reader.add("showIf needs exactly one of equals: value or in: [values]", field: field, at: node)
             return nil
         }
     }
@@ -308,7 +332,7 @@ struct FormFileReader {
         func color(_ key: String) -> BrandColor? {
             guard let text = reader.text(keys[key], "branding.\(key)") else { return nil }
             guard let color = BrandColor(hex: text) else {
-                reader.add("branding.\(key): \"\(text)\" is not a colour like #0b5cad")
+                reader.add("branding.\(key): \"\(text)\" is not a colour like #0b5cad", at: keys[key])
                 return nil
             }
             return color
@@ -330,15 +354,15 @@ struct FormFileReader {
         var variables: [OutcomeVariable] = []
         for (keyNode, valueNode) in mapping {
             guard let id = keyNode.scalar?.string else {
-                reader.add("\(path): variable ids must be text")
+                reader.add("\(path): variable ids must be text", atKey: keyNode)
                 continue
             }
             guard case .scalar(let scalar) = valueNode else {
-                reader.add("\(path): \"\(id)\" must be a single value (text, number or true/false), not a list or mapping")
+                reader.add("\(path): \"\(id)\" must be a single value (text, number or true/false), not a list or mapping", at: valueNode)
                 continue
             }
             guard valueNode.null == nil else {
-                reader.add("\(path): \"\(id)\" has no value (write \"\" for an empty one)")
+                reader.add("\(path): \"\(id)\" has no value (write \"\" for an empty one)", at: valueNode)
                 continue
             }
             variables.append(OutcomeVariable(id: id, value: scalar.string))
@@ -353,7 +377,7 @@ struct FormFileReader {
         var translations: [String: FormTranslation] = [:]
         for (codeNode, valueNode) in mapping {
             guard let code = codeNode.scalar?.string else {
-                reader.add("translations: language codes must be text")
+                reader.add("translations: language codes must be text", atKey: codeNode)
                 continue
             }
             let path = "translations.\(code)"
@@ -363,7 +387,7 @@ struct FormFileReader {
             if let fieldsMapping = reader.mapping(keys["fields"], "\(path).fields") {
                 for (nameNode, fieldNode) in fieldsMapping {
                     guard let name = nameNode.scalar?.string else {
-                        reader.add("\(path).fields: field names must be text")
+                        reader.add("\(path).fields: field names must be text", atKey: nameNode)
                         continue
                     }
                     fields[name] = readFieldTranslation(fieldNode, path: "\(path).fields.\(name)")
@@ -407,21 +431,22 @@ struct FormFileReader {
 
     // MARK: YAML errors
 
-    /// Yams' own descriptions quote the whole file; a problem line wants the gist and the place.
-    static func describe(yamlError error: any Error) -> String {
+    /// Yams' own descriptions quote the whole file; a problem line wants the gist, and the place
+    /// goes with the problem.
+    static func describe(yamlError error: any Error) -> (reason: String, mark: Mark?) {
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let during = context.map { " \($0.text)" } ?? ""
-            return "YAML does not parse: \(problem)\(during) (line \(mark.line), column \(mark.column))"
+            return ("YAML does not parse: \(problem)\(during)", mark)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-            return "YAML has the same key twice in one mapping: \(keys) (line \(context.mark.line))"
+            return ("YAML has the same key twice in one mapping: \(keys)", context.mark)
         case .reader(let problem, _, _, _):
-            return "YAML does not parse: \(problem)"
+            return ("YAML does not parse: \(problem)", nil)
         default:
-            return "YAML does not parse: \(error)"
+            return ("YAML does not parse: \(error)", nil)
         }
     }
 }

@@ -5,34 +5,38 @@ extension FormDefinition {
     func checkSteps(incompleteSteps: Set<Int>, into problems: inout ProblemCollector) {
         guard isMultiStep else { return }
         if !stepsCoverFields {
-            problems.add("steps: the steps' field ranges must cover every field once, in order")
+            problems.add("steps: the steps' field ranges must cover every field once, in order", place: ["steps"])
         }
         var seen: Set<String> = []
         for (index, step) in steps.enumerated() {
             let path = FormStep.path(id: step.id, number: index + 1)
+            let place = problems.stepPlace(index)
             if step.id.isEmpty {
-                problems.add("\(path): missing id")
+                problems.add("\(path): missing id", place: place)
             } else if step.id == FormStep.reviewId {
-                problems.add("\(path): the id \"\(FormStep.reviewId)\" is reserved for the review screen")
+                problems.add("\(path): the id \"\(FormStep.reviewId)\" is reserved for the review screen", place: place + ["id"])
             } else if !Self.isFitForURL(step.id) {
-                problems.add("\(path): id \"\(step.id)\" is unfit for a URL (use 1–64 of a-z, 0-9 and -, starting with a letter or digit)")
+                problems.add(
+                    "\(path): id \"\(step.id)\" is unfit for a URL (use 1–64 of a-z, 0-9 and -, starting with a letter or digit)",
+                    place: place + ["id"]
+                )
             } else if !seen.insert(step.id).inserted {
-                problems.add("\(path): duplicate step id: another step is already called \"\(step.id)\"")
+                problems.add("\(path): duplicate step id: another step is already called \"\(step.id)\"", place: place + ["id"])
             }
             if Self.isBlank(step.title) {
-                problems.add("\(path): missing title")
+                problems.add("\(path): missing title", place: place + ["title"])
             }
             if let intro = step.intro, step.compiledIntro?.source != intro {
-                problems.add("\(path).intro: \(Self.introProblem(intro))")
+                problems.add("\(path).intro: \(Self.introProblem(intro))", place: place + ["intro"])
             }
             let stepFields = fields(of: step)
             if stepFields.isEmpty {
                 // Fields left out as unreadable are reported already.
                 if !incompleteSteps.contains(index) {
-                    problems.add("\(path): a step needs at least one field")
+                    problems.add("\(path): a step needs at least one field", place: place + ["fields"])
                 }
             } else if !stepFields.contains(where: \.type.isVisible) {
-                problems.add("\(path): a step needs at least one field a person can fill in, not only hidden ones")
+                problems.add("\(path): a step needs at least one field a person can fill in, not only hidden ones", place: place + ["fields"])
             }
         }
     }
@@ -49,19 +53,25 @@ extension FormDefinition {
     }
 
     /// `translations.<lang>.steps`: known step ids, texts that are not blank, intros that compile.
-    func checkStepTranslations(_ translation: FormTranslation, prefix: String, into problems: inout ProblemCollector) {
+    ///
+    /// - Parameter place: where `translations.<lang>.steps` is written.
+    func checkStepTranslations(_ translation: FormTranslation, prefix: String, place: [String], into problems: inout ProblemCollector) {
         for id in translation.steps.keys.sorted() {
             guard let texts = translation.steps[id] else { continue }
             let path = "\(prefix).steps.\(id)"
             guard step(id: id) != nil else {
-                problems.add("\(prefix).steps: unknown step \"\(id)\"")
+                problems.add(
+                    "\(prefix).steps: unknown step \"\(id)\"",
+                    suggestion: Suggestion.closest(to: id, in: steps.map(\.id)),
+                    key: place + [id]
+                )
                 continue
             }
             if texts.title.map(Self.isBlank) == true {
-                problems.add("\(path).title must not be empty")
+                problems.add("\(path).title must not be empty", place: place + [id, "title"])
             }
             if let intro = texts.intro, texts.compiledIntro?.source != intro {
-                problems.add("\(path).intro: \(Self.introProblem(intro))")
+                problems.add("\(path).intro: \(Self.introProblem(intro))", place: place + [id, "intro"])
             }
         }
     }

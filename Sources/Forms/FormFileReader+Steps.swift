@@ -10,15 +10,16 @@ extension FormFileReader {
     /// so forms built in code get the same messages.
     mutating func readFieldsOrSteps(fields fieldsNode: Node?, steps stepsNode: Node?) -> (fields: [FieldDefinition], steps: [FormStep]) {
         guard let stepsNode else {
-            let (fields, complete) = readFields(fieldsNode, path: "fields")
+            let (fields, places, complete) = readFields(fieldsNode, path: "fields", at: ["fields"])
             droppedAnyField = !complete
+            fieldPlaces = places
             return (fields, [])
         }
         if let fieldsNode {
-            reader.add("fields and steps cannot both be given: a form with steps lists its fields under each step")
+            reader.add("fields and steps cannot both be given: a form with steps lists its fields under each step", at: fieldsNode)
             // Still read, for their own problems; their names are known, so translations of
             // them are not reported as unknown fields on top.
-            droppedFields.formUnion(readFields(fieldsNode, path: "fields").fields.map(\.name))
+            droppedFields.formUnion(readFields(fieldsNode, path: "fields", at: ["fields"]).fields.map(\.name))
         }
         return readSteps(stepsNode)
     }
@@ -26,7 +27,7 @@ extension FormFileReader {
     private mutating func readSteps(_ node: Node) -> (fields: [FieldDefinition], steps: [FormStep]) {
         guard let items = reader.sequence(node, "steps"), !items.isEmpty else {
             if node.null != nil || node.sequence?.isEmpty == true {
-                reader.add("steps: a form needs at least one step")
+                reader.add("steps: a form needs at least one step", at: node)
             }
             reportedMissingFields = true
             return ([], [])
@@ -35,7 +36,7 @@ extension FormFileReader {
         var steps: [FormStep] = []
         for (index, item) in items.enumerated() {
             guard case .mapping(let mapping) = item else {
-                reader.add("steps: step \(index + 1) must be a mapping of id, title and fields")
+                reader.add("steps: step \(index + 1) must be a mapping of id, title and fields", at: item)
                 reportedMissingFields = true
                 continue
             }
@@ -43,13 +44,16 @@ extension FormFileReader {
             let id = mapping["id"].flatMap { reader.text($0, "\(FormStep.path(id: "", number: number)).id") } ?? ""
             let path = FormStep.path(id: id, number: number)
             let keys = reader.keyed(mapping, allowed: Self.stepKeys, path: path)
-            let (stepFields, complete) = readFields(keys["fields"], path: "\(path).fields")
+            let place = ["steps", String(index)]
+            let (stepFields, places, complete) = readFields(keys["fields"], path: "\(path).fields", at: place + ["fields"])
             // `fields:` of the wrong kind is reported already; "needs a field" would repeat it.
             if !complete || keys["fields"].map({ $0.null == nil && $0.sequence == nil }) == true {
                 incompleteSteps.insert(steps.count)
             }
             let start = fields.count
             fields += stepFields
+            fieldPlaces += places
+            stepPlaces.append(place)
             steps.append(
                 FormStep(
                     id: id,
@@ -68,7 +72,7 @@ extension FormFileReader {
         var translations: [String: StepTranslation] = [:]
         for (idNode, textsNode) in mapping {
             guard let id = idNode.scalar?.string else {
-                reader.add("\(path): step ids must be text")
+                reader.add("\(path): step ids must be text", atKey: idNode)
                 continue
             }
             let stepPath = "\(path).\(id)"

@@ -37,7 +37,7 @@ extension FormFileReader {
     mutating func readDuration(_ node: Node?, _ key: String) -> Duration? {
         guard let node, !reportEmpty(node, key), let text = reader.text(node, key) else { return nil }
         guard let duration = Duration(parsing: text) else {
-            reader.add("\(key): \"\(text)\" is not a duration like 30m, 12h or 7d")
+            reader.add("\(key): \"\(text)\" is not a duration like 30m, 12h or 7d", at: node)
             return nil
         }
         return duration
@@ -48,20 +48,27 @@ extension FormFileReader {
     @discardableResult
     private mutating func reportEmpty(_ node: Node, _ key: String) -> Bool {
         guard node.null != nil else { return false }
-        reader.add("\(key) has no value (give one, or leave \(key) out)")
+        reader.add("\(key) has no value (give one, or leave \(key) out)", at: node)
         return true
     }
 
     private mutating func readQuestions(_ node: Node?) -> [Verification.Question] {
         guard let items = reader.sequence(node, "verify.questions") else { return [] }
-        return items.enumerated().compactMap { index, item in readQuestion(item, number: index + 1) }
+        var questions: [Verification.Question] = []
+        for (index, item) in items.enumerated() {
+            if let question = readQuestion(item, number: index + 1) {
+                questions.append(question)
+                questionPlaces.append(["verify", "questions", String(index)])
+            }
+        }
+        return questions
     }
 
     /// A question without a name or label is kept with an empty one, for the definition's checks
     /// to report; without `type` it compares as text, as a field without one is a text field.
     private mutating func readQuestion(_ node: Node, number: Int) -> Verification.Question? {
         guard case .mapping(let mapping) = node else {
-            reader.add("verify.questions: question \(number) must be a mapping of name, label, type and answer")
+            reader.add("verify.questions: question \(number) must be a mapping of name, label, type and answer", at: node)
             return nil
         }
         let name = mapping["name"].flatMap { reader.text($0, "verify.questions.\(number).name") } ?? ""
@@ -74,9 +81,9 @@ extension FormFileReader {
             if let known = Verification.AnswerKind(rawValue: typeName) {
                 kind = known
             } else {
-                let spellings = Verification.AnswerKind.allCases.map(\.rawValue)
-                let hint = YAMLNodeReader.closest(to: typeName, in: spellings).map { "did you mean \"\($0)\"? " } ?? ""
-                reader.add("\(path): unknown type \"\(typeName)\" (\(hint)expected one of \(Verification.AnswerKind.spellings))")
+                let meant = Suggestion.closest(to: typeName, in: Verification.AnswerKind.allCases.map(\.rawValue))
+                let reason = "\(path): unknown type \"\(typeName)\"" + (meant == nil ? " (expected one of \(Verification.AnswerKind.spellings))" : "")
+                reader.add(reason, suggestion: meant, at: keys["type"])
             }
         }
         return Verification.Question(
@@ -96,7 +103,7 @@ extension FormFileReader {
         if let questions = reader.mapping(keys["questions"], "\(path).questions") {
             for (nameNode, labelNode) in questions {
                 guard let name = nameNode.scalar?.string else {
-                    reader.add("\(path).questions: question names must be text")
+                    reader.add("\(path).questions: question names must be text", atKey: nameNode)
                     continue
                 }
                 labels[name] = reader.text(labelNode, "\(path).questions.\(name)")

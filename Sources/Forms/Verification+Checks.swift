@@ -8,27 +8,34 @@ extension FormDefinition {
     /// `verify:` and `expiresAfter:`; see ``definitionProblems(droppedFields:droppedAnyField:)``.
     func checkVerification(into problems: inout ProblemCollector) {
         if let expiresAfter, !Self.expiryRange.contains(expiresAfter) {
-            problems.add("expiresAfter must be from \(Self.expiryRange.written), not \(expiresAfter.writtenForm)")
+            problems.add("expiresAfter must be from \(Self.expiryRange.written), not \(expiresAfter.writtenForm)", place: ["expiresAfter"])
         }
         verification?.check(into: &problems)
     }
 
     /// `translations.<lang>.verify`: texts for questions the form has.
-    func checkVerifyTranslation(_ translation: FormTranslation, prefix: String, into problems: inout ProblemCollector) {
+    ///
+    /// - Parameter place: where `translations.<lang>.verify` is written.
+    func checkVerifyTranslation(_ translation: FormTranslation, prefix: String, place: [String], into problems: inout ProblemCollector) {
         let prefix = "\(prefix).verify"
         guard translation.verifyHelp != nil || !translation.verifyQuestionLabels.isEmpty else { return }
         guard let verification else {
-            problems.add("\(prefix): the form has no verify step")
+            problems.add("\(prefix): the form has no verify step", place: place)
             return
         }
         if let help = translation.verifyHelp, help.isBlank {
-            problems.add("\(prefix).help must not be empty")
+            problems.add("\(prefix).help must not be empty", place: place + ["help"])
         }
         for name in translation.verifyQuestionLabels.keys.sorted() {
+            let questionPlace = place + ["questions", name]
             if !verification.questions.contains(where: { $0.name == name }) {
-                problems.add("\(prefix).questions: unknown question \"\(name)\"")
+                problems.add(
+                    "\(prefix).questions: unknown question \"\(name)\"",
+                    suggestion: Suggestion.closest(to: name, in: verification.questions.map(\.name)),
+                    key: questionPlace
+                )
             } else if translation.verifyQuestionLabels[name]?.isBlank == true {
-                problems.add("\(prefix).questions.\(name) must not be empty")
+                problems.add("\(prefix).questions.\(name) must not be empty", place: questionPlace)
             }
         }
     }
@@ -44,21 +51,24 @@ extension Verification {
 
     fileprivate func check(into problems: inout ProblemCollector) {
         if !Self.questionCounts.contains(questions.count) {
-            problems.add("verify.questions: give one or two questions, not \(questions.count)")
+            problems.add("verify.questions: give one or two questions, not \(questions.count)", place: ["verify", "questions"])
         }
         var seen: Set<String> = []
         for (index, question) in questions.enumerated() {
-            question.check(number: index + 1, seen: &seen, into: &problems)
+            question.check(number: index + 1, place: problems.questionPlace(index), seen: &seen, into: &problems)
         }
         if !Self.attemptRange.contains(maxAttempts) {
-            problems.add("verify.maxAttempts must be from \(Self.attemptRange.lowerBound) to \(Self.attemptRange.upperBound), not \(maxAttempts)")
+            problems.add(
+                "verify.maxAttempts must be from \(Self.attemptRange.lowerBound) to \(Self.attemptRange.upperBound), not \(maxAttempts)",
+                place: ["verify", "maxAttempts"]
+            )
         }
         if !Self.lifetimeRange.contains(lifetime) {
-            problems.add("verify.lifetime must be from \(Self.lifetimeRange.written), not \(lifetime.writtenForm)")
+            problems.add("verify.lifetime must be from \(Self.lifetimeRange.written), not \(lifetime.writtenForm)", place: ["verify", "lifetime"])
         }
         checkLockedVariables(into: &problems)
         if help?.isBlank == true {
-            problems.add("verify.help must not be empty")
+            problems.add("verify.help must not be empty", place: ["verify", "help"])
         }
     }
 
@@ -67,43 +77,49 @@ extension Verification {
     private func checkLockedVariables(into problems: inout ProblemCollector) {
         let prefix = "verify.lockedVariables: "
         if lockedVariables.isEmpty {
-            problems.add("\(prefix)the locked outcome needs at least one variable, so the CX script can tell it from a submission")
+            problems.add(
+                "\(prefix)the locked outcome needs at least one variable, so the CX script can tell it from a submission",
+                place: ["verify", "lockedVariables"]
+            )
         }
         var seen: Set<String> = []
         for variable in lockedVariables {
             if !FormDefinition.isFitForVariable(variable.id) {
-                problems.add("\(prefix)variable \"\(variable.id)\" is unfit for Alvaria (it must not be empty or contain spaces)")
+                problems.add(
+                    "\(prefix)variable \"\(variable.id)\" is unfit for Alvaria (it must not be empty or contain spaces)",
+                    place: ["verify", "lockedVariables", variable.id]
+                )
             } else if !seen.insert(variable.id).inserted {
-                problems.add("\(prefix)variable \"\(variable.id)\" appears twice")
+                problems.add("\(prefix)variable \"\(variable.id)\" appears twice", place: ["verify", "lockedVariables", variable.id])
             }
         }
     }
 }
 
 extension Verification.Question {
-    fileprivate func check(number: Int, seen: inout Set<String>, into problems: inout ProblemCollector) {
+    fileprivate func check(number: Int, place: [String], seen: inout Set<String>, into problems: inout ProblemCollector) {
         let path = Self.path(name: name, number: number)
-        func add(_ reason: String) { problems.add("\(path): \(reason)") }
+        func add(_ reason: String, _ key: String) { problems.add("\(path): \(reason)", place: place + [key]) }
 
         if name.isEmpty {
-            problems.add("verify.questions: question \(number) has no name")
+            problems.add("verify.questions: question \(number) has no name", place: place)
         } else if Verification.reservedNames.contains(name) {
-            add("the name is reserved for the page (\(Verification.reservedNames.sorted().joined(separator: ", ")))")
+            add("the name is reserved for the page (\(Verification.reservedNames.sorted().joined(separator: ", ")))", "name")
         } else if !FieldDefinition.isFitName(name) {
-            add("the name is unfit for a form field (use a letter, then up to 63 letters, digits, _ or -)")
+            add("the name is unfit for a form field (use a letter, then up to 63 letters, digits, _ or -)", "name")
         } else if !seen.insert(name).inserted {
-            add("another question is already named \"\(name)\"")
+            add("another question is already named \"\(name)\"", "name")
         }
         if label.isBlank {
-            add("a question needs a label")
+            add("a question needs a label", "label")
         }
         if answerPath.isEmpty {
-            add("a question needs an answer: where the expected answer is in the context, like context.postalCode")
+            add("a question needs an answer: where the expected answer is in the context, like context.postalCode", "answer")
         } else if !Self.isContextPath(answerPath) {
-            add("answer \"\(answerPath)\" must be a path into the context, like context.postalCode")
+            add("answer \"\(answerPath)\" must be a path into the context, like context.postalCode", "answer")
         }
         if let autocomplete, !Self.isToken(autocomplete) {
-            add("autocomplete \"\(autocomplete)\" must be a token like postal-code or bday (letters, digits, - and spaces)")
+            add("autocomplete \"\(autocomplete)\" must be a token like postal-code or bday (letters, digits, - and spaces)", "autocomplete")
         }
     }
 

@@ -13,8 +13,15 @@ struct YAMLNodeReader {
         problems = ProblemCollector(file: file)
     }
 
-    mutating func add(_ reason: String, field: String? = nil) {
-        problems.add(reason, field: field)
+    /// A problem at `node` (its value's position), or at no one place.
+    mutating func add(_ reason: String, field: String? = nil, suggestion: String? = nil, at node: Node? = nil) {
+        let mark = node.flatMap { problems.source?.mark(of: $0) ?? $0.mark }
+        problems.add(reason, field: field, suggestion: suggestion, at: mark)
+    }
+
+    /// A problem with a key itself (unknown, not text): at the key, whatever its value.
+    mutating func add(_ reason: String, field: String? = nil, suggestion: String? = nil, atKey key: Node) {
+        problems.add(reason, field: field, suggestion: suggestion, at: key.mark)
     }
 
     /// The mapping's values by key, reporting keys that are not `allowed` (typo protection).
@@ -27,14 +34,18 @@ struct YAMLNodeReader {
         var result: [String: Node] = [:]
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string else {
-                add("\(path.prefixing)keys must be text", field: field)
+                add("\(path.prefixing)keys must be text", field: field, atKey: keyNode)
                 continue
             }
             if allowed.contains(key) {
                 result[key] = value
             } else {
-                let hint = Self.closest(to: key, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
-                add("\(path.prefixing)unknown key \"\(key)\"\(hint)", field: field)
+                add(
+                    "\(path.prefixing)unknown key \"\(key)\"",
+                    field: field,
+                    suggestion: Suggestion.closest(to: key, in: allowed),
+                    atKey: keyNode
+                )
             }
         }
         return result
@@ -47,11 +58,11 @@ struct YAMLNodeReader {
         case .scalar(let scalar):
             return node.null != nil ? nil : scalar.string
         case .sequence:
-            add("\(key) must be a single value, not a list", field: field)
+            add("\(key) must be a single value, not a list", field: field, at: node)
         case .mapping:
-            add("\(key) must be a single value, not a mapping", field: field)
+            add("\(key) must be a single value, not a mapping", field: field, at: node)
         case .alias:
-            add("\(key) must be a single value", field: field)
+            add("\(key) must be a single value", field: field, at: node)
         }
         return nil
     }
@@ -59,7 +70,7 @@ struct YAMLNodeReader {
     mutating func integer(_ node: Node?, _ key: String, field: String? = nil) -> Int? {
         guard let text = text(node, key, field: field) else { return nil }
         guard let value = Int(text) else {
-            add("\(key) must be a whole number, not \"\(text)\"", field: field)
+            add("\(key) must be a whole number, not \"\(text)\"", field: field, at: node)
             return nil
         }
         return value
@@ -68,7 +79,7 @@ struct YAMLNodeReader {
     mutating func boolean(_ node: Node?, _ key: String, field: String? = nil) -> Bool? {
         guard let node, let text = text(node, key, field: field) else { return nil }
         guard let value = node.bool else {
-            add("\(key) must be true or false, not \"\(text)\"", field: field)
+            add("\(key) must be true or false, not \"\(text)\"", field: field, at: node)
             return nil
         }
         return value
@@ -77,7 +88,7 @@ struct YAMLNodeReader {
     mutating func mapping(_ node: Node?, _ key: String, field: String? = nil) -> Node.Mapping? {
         guard let node, node.null == nil else { return nil }
         guard case .mapping(let mapping) = node else {
-            add("\(key) must be a mapping (key: value lines)", field: field)
+            add("\(key) must be a mapping (key: value lines)", field: field, at: node)
             return nil
         }
         return mapping
@@ -86,35 +97,10 @@ struct YAMLNodeReader {
     mutating func sequence(_ node: Node?, _ key: String, field: String? = nil) -> [Node]? {
         guard let node, node.null == nil else { return nil }
         guard case .sequence(let sequence) = node else {
-            add("\(key) must be a list", field: field)
+            add("\(key) must be a list", field: field, at: node)
             return nil
         }
         return Array(sequence)
-    }
-
-    /// A known key within edit distance 2 (or differing only in case), for "did you mean".
-    static func closest(to key: String, in candidates: [String]) -> String? {
-        if let sameLetters = candidates.first(where: { $0.lowercased() == key.lowercased() }) {
-            return sameLetters
-        }
-        let scored = candidates.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
-        return scored.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
-    }
-
-    private static func editDistance(_ lhs: String, _ rhs: String) -> Int {
-        let lhs = Array(lhs)
-        let rhs = Array(rhs)
-        guard !lhs.isEmpty else { return rhs.count }
-        guard !rhs.isEmpty else { return lhs.count }
-        var previous = Array(0...rhs.count)
-        for (i, left) in lhs.enumerated() {
-            var current = [i + 1]
-            for (j, right) in rhs.enumerated() {
-                current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (left == right ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[rhs.count]
     }
 }
 

@@ -34,7 +34,13 @@ struct ProcessTests {
             directory: directory
         )
         #expect(try await app.waitForExit() == 78)
-        #expect(app.log.contains("start-up error: forms: \(forms.path)/broken.yaml: field \"street\": unknown type \"txt\""), "\(app.log)")
+        // The same check as `forms check`: with the line and column, and the suggestion.
+        #expect(
+            app.log.contains(
+                "start-up error: forms: \(forms.path)/broken.yaml:5:11: field \"street\": unknown type \"txt\" (did you mean \"text\"?)"
+            ),
+            "\(app.log)"
+        )
         #expect(!app.log.contains("Serving"))
     }
 

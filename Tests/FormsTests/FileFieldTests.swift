@@ -93,8 +93,8 @@ struct FileFieldTests {
             about: "a near miss and a file extension get a suggestion",
             field: "accept: [image/jpg, pdf, image/png]",
             expected: [
-                "form.yaml: field \"f\": accept: unknown media type \"image/jpg\" (did you mean \"image/jpeg\"? expected one of image/jpeg, image/png, application/pdf)",
-                "form.yaml: field \"f\": accept: unknown media type \"pdf\" (did you mean \"application/pdf\"? expected one of image/jpeg, image/png, application/pdf)",
+                "form.yaml: field \"f\": accept: unknown media type \"image/jpg\" (did you mean \"image/jpeg\"?)",
+                "form.yaml: field \"f\": accept: unknown media type \"pdf\" (did you mean \"application/pdf\"?)",
             ]
         ),
         Case(

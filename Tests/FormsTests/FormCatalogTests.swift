@@ -198,7 +198,10 @@ struct FormCatalogTests {
             "a.yaml": formYAML(id: "same"),
             "b.yaml": formYAML(id: "same"),
         ])
-        #expect(problems == [FormProblem(file: directory + "/b.yaml", reason: "id \"same\" is already used by \(directory)/a.yaml")])
+        // At the later file's id (line 1, `id: same`).
+        #expect(
+            problems == [FormProblem(file: directory + "/b.yaml", reason: "id \"same\" is already used by \(directory)/a.yaml", line: 1, column: 5)]
+        )
     }
 
     @Test("More than one default form is refused")
@@ -237,9 +240,9 @@ struct FormCatalogTests {
         ])
         #expect(
             FormLoadError(problems: problems).description == """
-                \(directory)/a.yaml: field "street": unknown type "txt" (expected one of text, textarea, email, tel, url, number, date, time, select, radio, checkbox, checkboxes, hidden, file)
-                \(directory)/b.yaml: field "street": unknown key "requird" (did you mean "required"?)
-                \(directory)/d.yaml: id "a" is already used by \(directory)/a.yaml
+                \(directory)/a.yaml:5:11: field "street": unknown type "txt" (did you mean "text"?)
+                \(directory)/b.yaml:5:5: field "street": unknown key "requird" (did you mean "required"?)
+                \(directory)/d.yaml:1:5: id "a" is already used by \(directory)/a.yaml
                 """
         )
     }

@@ -257,7 +257,7 @@ struct FormStepLoadingTests {
             ),
             expected: [
                 "form.yaml: translations.es.steps.one: unknown key \"colour\"",
-                "form.yaml: translations.es.steps: unknown step \"once\"",
+                "form.yaml: translations.es.steps: unknown step \"once\" (did you mean \"one\"?)",
                 "form.yaml: translations.es.steps.one.title must not be empty",
                 "form.yaml: translations.es.steps.one.intro: Mustache template does not compile: a section is opened but never closed (line 1, column 23)",
             ]

@@ -15,8 +15,20 @@ func withFormFiles<T>(_ files: [String: String], _ body: (String) throws -> T) t
     return try body(directory)
 }
 
-/// The problems `FormDefinition.parse` reports for `yaml`, or none when it loads.
+/// The problems `FormDefinition.parse` reports for `yaml`, or none when it loads, without their
+/// line and column: the tests that use this are about which problems a file has and how they
+/// read; where they are is `FormCheckTests`' subject (see ``placedProblems(in:file:)``).
 func problems(in yaml: String, file: String = "form.yaml") -> [FormProblem] {
+    placedProblems(in: yaml, file: file).map { problem in
+        var unplaced = problem
+        unplaced.line = nil
+        unplaced.column = nil
+        return unplaced
+    }
+}
+
+/// The problems `FormDefinition.parse` reports for `yaml`, each with its line and column.
+func placedProblems(in yaml: String, file: String = "form.yaml") -> [FormProblem] {
     do {
         _ = try FormDefinition.parse(yaml: yaml, file: file)
         return []

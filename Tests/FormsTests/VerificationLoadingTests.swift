@@ -196,7 +196,7 @@ struct VerificationLoadingTests {
                     "verify:\n  questions:\n    - {name: a, label: A, type: digit, answer: context.a}\n    - {name: b, label: B, type: number, answer: context.b}"
             ),
             expected: [
-                "form.yaml: verify.questions.a: unknown type \"digit\" (did you mean \"digits\"? expected one of text, digits, date)",
+                "form.yaml: verify.questions.a: unknown type \"digit\" (did you mean \"digits\"?)",
                 "form.yaml: verify.questions.b: unknown type \"number\" (expected one of text, digits, date)",
             ]
         ),
