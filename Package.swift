@@ -115,6 +115,7 @@ let package = Package(
                 "App",
                 "AlvariaSimulator",
                 "Demo",
+                "Forms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,13 +5,13 @@ import Logging
 import ServiceLifecycle
 
 /// `disposable-app`: serves the form app; `disposable-app simulator` serves the CX simulator alone;
-/// `disposable-app outbox …` inspects and manages stored outcomes.
+/// `disposable-app outbox …` inspects and manages stored outcomes; `disposable-app forms check` checks form files.
 @main
 struct DisposableApp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disposable-app",
         abstract: "The server behind Alvaria Cloud CX disposable apps.",
-        subcommands: [Serve.self, SimulatorCommand.self, OutboxCommand.self],
+        subcommands: [Serve.self, SimulatorCommand.self, OutboxCommand.self, FormsCommand.self],
         defaultSubcommand: Serve.self
     )
 }
