@@ -403,9 +403,10 @@ main() {
     unique_outcomes=$(awk '/^s/ { print $1 }' "$WORK/outcome.log" | sort -u | wc -l)
     outcome_not_204=$(awk '/^s/ && $2 != 204' "$WORK/outcome.log" | wc -l)
     token_requests=$(wc -l <"$WORK/token.log")
-    # What the app's own outbox says (disposable-app outbox list): "Q queued, F failed, D delivered".
+    # What the app's own outbox says (disposable-app outbox list): "Q queued, F failed, D delivered"
+    # (a line of its own: drafts and files are counted on the next).
     local summary stored_queued stored_failed stored_delivered
-    summary=$( (app_command app bench-client-secret bench-api-key outbox list --limit 1) | tail -1)
+    summary=$( (app_command app bench-client-secret bench-api-key outbox list --limit 1) | grep -E '^[0-9]+ queued, ' | tail -1)
     read -r stored_queued stored_failed stored_delivered < <(sed -n 's/^\([0-9]*\) queued, \([0-9]*\) failed, \([0-9]*\) delivered.*/\1 \2 \3/p' <<<"$summary")
     [[ -n $stored_delivered ]] || die "unexpected outbox summary: $summary"
 
