@@ -21,6 +21,10 @@ struct MessageCatalog: Sendable {
 
     static let fallbackLanguage = "en"
 
+    /// Problems only the server finds (a file's content, how many files): the browser's own checks
+    /// never report them, so every page need not carry their texts.
+    private static let serverOnly: Set<String> = ["field.fileType", "field.fileTooLarge", "field.fileDamaged", "field.tooManyFiles"]
+
     private let catalogues: [String: [String: String]]
     /// Language -> the `field.*` texts as a JSON object, for the script to give the browser's
     /// own checks the same words as the server's (`data-messages` on the form). Built once.
@@ -52,7 +56,7 @@ struct MessageCatalog: Sendable {
         var browserMessages: [String: String] = [:]
         for language in catalogues.keys {
             let texts = Dictionary(
-                uniqueKeysWithValues: Self.requiredKeys.filter { $0.hasPrefix("field.") }.map { key in
+                uniqueKeysWithValues: Self.requiredKeys.filter { $0.hasPrefix("field.") && !Self.serverOnly.contains($0) }.map { key in
                     (String(key.dropFirst("field.".count)), catalogues[language]?[key] ?? english[key] ?? key)
                 }
             )
