@@ -2,10 +2,9 @@
 headers (Sec-Fetch-Site, Origin under the page's referrer policy), which a test client would not."""
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from conftest import save_screenshot, start_dialog
+from conftest import click_and_wait_for_next_page, save_screenshot, start_dialog
 
 
 def test_a_person_completes_the_consent_form_and_the_outcome_arrives(browser, app_url):
@@ -17,8 +16,10 @@ def test_a_person_completes_the_consent_form_and_the_outcome_arrives(browser, ap
     Select(browser.find_element(By.ID, "field-channel")).select_by_value("email")
     browser.find_element(By.CSS_SELECTOR, "label[for='field-consent']").click()
     save_screenshot(browser, "consent-form-filled")
-    browser.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
-    WebDriverWait(browser, 10).until(conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Thank you"))
+    # Waits for the next document itself: an element of the old one, read while it goes away, can
+    # fail with "node does not belong to the document" (this test did, once in a fresh-clone run).
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "button[value='submit']"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Thank you"
     save_screenshot(browser, "consent-confirmation")
 
     browser.get(app_url + "/")
@@ -41,8 +42,8 @@ def test_the_browser_validation_and_server_errors_agree(browser, app_url):
     # Without them, as an old browser would, the form reaches the server, which flags the same
     # fields with the same words.
     browser.execute_script("document.querySelector('form').noValidate = true")
-    browser.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
-    summary = WebDriverWait(browser, 10).until(conditions.presence_of_element_located((By.ID, "error-summary")))
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "button[value='submit']"))
+    summary = browser.find_element(By.ID, "error-summary")
     assert "There is a problem" in summary.text
     assert browser.switch_to.active_element.get_attribute("id") == "error-summary"
     on_server = {field.get_attribute("id") for field in browser.find_elements(By.CSS_SELECTOR, "[aria-invalid='true']")}
@@ -55,8 +56,8 @@ def test_the_browser_validation_and_server_errors_agree(browser, app_url):
 def test_declining_sends_the_decline_outcome(browser, app_url):
     link, session_id = start_dialog(browser, app_url, {"form": "consent-capture"})
     browser.get(link)
-    browser.find_element(By.CSS_SELECTOR, "button[value='decline']").click()
-    WebDriverWait(browser, 10).until(conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "No problem"))
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "button[value='decline']"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "No problem"
     browser.get(app_url + "/")
     panel = browser.find_element(By.XPATH, f"//a[text()='Open the link for {session_id}']/ancestor::div[@class='panel']")
     assert "declined" in panel.text
