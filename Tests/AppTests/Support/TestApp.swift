@@ -41,6 +41,15 @@ struct TestApp: BrowserRequests, Sendable {
         ].merging(overrides) { $1 }
     }
 
+    /// The configuration of ``run(overrides:logger:_:)`` on a PostgreSQL database instead of a
+    /// SQLite file: every instance built from it shares one store.
+    static func config(simulator: LiveSimulator, databaseURL: String) async throws -> AppConfig {
+        try await AppConfig.load(
+            configFile: packageRoot.appendingPathComponent("config/app.yaml").path,
+            environment: environment(simulator: simulator, databasePath: "", overrides: ["DATABASE_URL": databaseURL])
+        )
+    }
+
     static func run<Value: Sendable>(
         overrides: [String: String] = [:],
         logger: Logger = quietLogger,

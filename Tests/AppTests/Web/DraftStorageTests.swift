@@ -49,11 +49,7 @@ struct DraftStorageTests {
         try await PostgresTestServer.withDatabases { makeDatabase in
             let databaseURL = try await makeDatabase()
             try await LiveSimulator.run { simulator in
-                let environment = TestApp.environment(simulator: simulator, databasePath: "", overrides: ["DATABASE_URL": databaseURL])
-                let config = try await AppConfig.load(
-                    configFile: packageRoot.appendingPathComponent("config/app.yaml").path,
-                    environment: environment
-                )
+                let config = try await TestApp.config(simulator: simulator, databaseURL: databaseURL)
                 let first = try await buildApplication(config: config, logger: quietLogger)
                 let second = try await buildApplication(config: config, logger: quietLogger)
                 let sessionId = try await simulator.createDialog(MultiStepFormTests.context)
