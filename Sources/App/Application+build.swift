@@ -3,6 +3,7 @@ import Forms
 import Foundation
 public import Hummingbird
 public import Logging
+import Metrics
 import NIOCore
 public import Prometheus
 import ServiceLifecycle
@@ -102,11 +103,14 @@ public func buildApplication(
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
 
+    let forms = FormLibrary(catalog: parts.forms, messages: parts.messages, config: config, metricsFactory: metricsFactory)
+    services.append(FormReloadService(library: forms, settings: config.forms, logger: logger))
+
     let origin = PublicOrigin(config.http)
     let router = buildRouter(
         config: config,
         dependencies: AppDependencies(
-            forms: parts.forms,
+            forms: forms,
             messages: parts.messages,
             store: parts.store.store,
             sessions: parts.store.sessions,
@@ -191,26 +195,7 @@ func loadParts(config: AppConfig, logger: Logger) throws(StartupError) -> AppPar
         )
     }
     var forms: FormCatalog?
-    do {
-        forms = try FormCatalog.load(directory: config.forms.directory)
-        if forms?.forms.isEmpty == true {
-            problems.append("forms: no form definitions (*.yaml) in \(config.forms.directory)")
-        }
-        for form in forms?.forms ?? [] {
-            if let expiresAfter = form.expiresAfter, expiresAfter >= config.retention.sessionStates {
-                // A purged first opening would let the expired link work again.
-                problems.append(
-                    "forms: \(form.problemFile): expiresAfter is not shorter than retention.sessionStates (RETENTION_SESSION_STATES); raise that or shorten the form's"
-                )
-            }
-            guard let branding = form.branding else { continue }
-            for problem in PresentationSettings.fileProblems(of: branding, publicDirectory: config.http.publicDirectory) {
-                problems.append("forms: \(form.problemFile): \(problem.key): \(problem.message)")
-            }
-        }
-    } catch {
-        problems += error.problems.map { "forms: \($0)" }
-    }
+    do { forms = try loadForms(config) } catch { problems += error.problems }
     var messages: MessageCatalog?
     do { messages = try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage) } catch { problems += error.problems }
     var store: OpenedOutboxStore?
@@ -219,4 +204,56 @@ func loadParts(config: AppConfig, logger: Logger) throws(StartupError) -> AppPar
         throw StartupError(problems: problems)
     }
     return AppParts(forms: forms, messages: messages, store: store)
+}
+
+/// The forms of `forms.directory`, checked as a file and against the rest of the configuration:
+/// start-up's check, and a reload's, so an invalid edit is refused with the same messages.
+func loadForms(_ config: AppConfig) throws(StartupError) -> FormCatalog {
+    let forms: FormCatalog
+    do {
+        forms = try FormCatalog.load(directory: config.forms.directory)
+    } catch {
+        throw StartupError(problems: error.problems.map { "forms: \($0)" })
+    }
+    var problems: [String] = []
+    if forms.forms.isEmpty {
+        problems.append("forms: no form definitions (*.yaml) in \(config.forms.directory)")
+    }
+    for form in forms.forms {
+        if let expiresAfter = form.expiresAfter, expiresAfter >= config.retention.sessionStates {
+            // A purged first opening would let the expired link work again.
+            problems.append(
+                "forms: \(form.problemFile): expiresAfter is not shorter than retention.sessionStates (RETENTION_SESSION_STATES); raise that or shorten the form's"
+            )
+        }
+        guard let branding = form.branding else { continue }
+        for problem in PresentationSettings.fileProblems(of: branding, publicDirectory: config.http.publicDirectory) {
+            problems.append("forms: \(form.problemFile): \(problem.key): \(problem.message)")
+        }
+    }
+    guard problems.isEmpty else { throw StartupError(problems: problems) }
+    return forms
+}
+
+extension FormLibrary {
+    /// The library of a server built from `config`: it reloads from `forms.directory`, and keeps
+    /// a replaced version for as long as its form tokens live, or a multi-step form's drafts.
+    convenience init(
+        catalog: FormCatalog,
+        messages: MessageCatalog,
+        config: AppConfig,
+        now: @escaping @Sendable () -> Date = { Date() },
+        metricsFactory: any MetricsFactory
+    ) {
+        let tokens = config.security.formTokenLifetime
+        let drafts = config.drafts.retention
+        self.init(
+            catalog: catalog,
+            compiler: FormCompiler(urls: AppURLs(basePath: config.http.basePath), messages: messages, branding: config.presentation.branding),
+            source: { () throws(StartupError) in try loadForms(config) },
+            retention: { form in form.isMultiStep ? max(tokens, drafts) : tokens },
+            now: now,
+            metricsFactory: metricsFactory
+        )
+    }
 }

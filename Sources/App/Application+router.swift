@@ -8,7 +8,8 @@ import Prometheus
 /// What the routes need, built once by ``buildApplication(config:logger:metrics:onServerRunning:)``
 /// (or by a test, with in-memory stand-ins for the store, the context source and the poster).
 struct AppDependencies: Sendable {
-    let forms: FormCatalog
+    /// The forms served now and the earlier versions still honoured; reloaded on `SIGHUP`.
+    let forms: FormLibrary
     let messages: MessageCatalog
     let store: any OutboxStore
     /// First openings, verification attempts and locks, in the outbox's database.
@@ -34,14 +35,9 @@ struct AppDependencies: Sendable {
 /// The router: middleware, health, metrics, branding, the console in demo mode, and the form
 /// routes (rate limited). Every page is compiled here, once.
 func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logger) -> Router<AppRequestContext> {
-    let urls = AppURLs(basePath: config.http.basePath)
-    let presentation = Presentation(
-        urls: urls,
-        messages: dependencies.messages,
-        branding: config.presentation.branding,
-        forms: dependencies.forms
-    )
-    let pages = PageLibrary(forms: dependencies.forms, presentation: presentation)
+    // Status and preview pages wear the app's brand, never a form's: the forms at start-up serve
+    // them as well as any. Form pages come from the set current when each request begins.
+    let pages = dependencies.forms.current.pages
     let crossSite = CrossSiteCheck(publicURL: config.http.publicURL)
     // HEAD answers as GET does without the body; on the form routes, LinkPreviewMiddleware takes it first.
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -66,16 +62,16 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     router.add(
         middleware: FileMiddleware(
             fileProvider: PublicFiles(directory: config.http.publicDirectory, logger: logger),
-            urlBasePath: urls.basePath + "/static",
+            urlBasePath: config.http.basePath + "/static",
             cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])])
         )
     )
     let root = config.http.basePath.isEmpty ? router.group() : router.group(RouterPath(config.http.basePath))
     HealthController(tokens: dependencies.tokens, store: dependencies.store).addRoutes(to: root)
     MetricsController(registry: dependencies.metrics).addRoutes(to: root)
-    BrandingController(presentation: presentation).addRoutes(to: root)
+    BrandingController(forms: dependencies.forms).addRoutes(to: root)
     let console = dependencies.demoDialogs.map { dialogs in
-        ConsoleController(dialogs: dialogs, forms: dependencies.forms, crossSite: crossSite, presentation: presentation)
+        ConsoleController(dialogs: dialogs, forms: dependencies.forms, crossSite: crossSite)
     }
     console?.addRoutes(to: root)
     // Only the form routes are rate limited: health, readiness, metrics and static files never are.
@@ -104,8 +100,8 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
     // checked before anything is read.
     FileController(vault: files, links: fileLinks, pages: pages, now: dependencies.now).addRoutes(to: root)
     let flow = FormFlow(
-        forms: dependencies.forms,
-        pages: pages,
+        library: dependencies.forms,
+        formSet: dependencies.forms.current,
         contexts: dependencies.contexts,
         store: dependencies.store,
         sessions: dependencies.sessions,
@@ -119,7 +115,6 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         fileIntake: FileIntake(factory: dependencies.metricsFactory),
         immediateBudget: config.delivery.immediateBudget,
         verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
-        tracksSessions: dependencies.forms.forms.contains(where: \.tracksSession),
         now: dependencies.now
     )
     FormController(

@@ -54,7 +54,8 @@ public struct FormCatalog: Sendable {
                 files.append(FormCheck.File(path: path, problems: [FormProblem(file: path, reason: "the file is not UTF-8 text")]))
                 continue
             }
-            let (form, problems, source) = FormFileReader.read(yaml: yaml, file: path)
+            var (form, problems, source) = FormFileReader.read(yaml: yaml, file: path)
+            form?.version = FormVersion.of(data)
             files.append(FormCheck.File(path: path, form: form, problems: problems))
             if let form { read.append((form, source)) }
         }

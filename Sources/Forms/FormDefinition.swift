@@ -45,6 +45,10 @@ public struct FormDefinition: Sendable {
     public var expiresAfter: Duration?
     /// The file the form came from, for messages.
     public var sourceFile: String
+    /// The form's version: a content hash of its file (``FormVersion``), set by ``FormCatalog``
+    /// when it reads the file; empty for a form built in code. A form token carries it, so a
+    /// submit is checked against the form the person saw, even after a reload changed it.
+    public var version: String = ""
     /// The translation ``localized(to:)`` applied, `nil` for the texts as written.
     public internal(set) var appliedLanguage: String?
 

@@ -247,6 +247,22 @@ struct FormCatalogTests {
         )
     }
 
+    @Test("Each form's version is the SHA-256 of its file's bytes, 12 hex digits: any edit changes it, the same bytes give it back")
+    func versions() throws {
+        let yaml = "id: a\ntitle: A\nfields:\n  - name: street\n"
+        try withFormFiles(["a.yaml": yaml, "b.yaml": yaml.replacingOccurrences(of: "id: a", with: "id: b")]) { directory in
+            let catalog = try FormCatalog.load(directory: directory)
+            let version = try #require(catalog["a"]?.version)
+            #expect(version == FormVersion.of(Data(yaml.utf8)))
+            #expect(version.count == 12 && FormVersion.isWellFormed(version[...]))
+            #expect(catalog["b"]?.version != version)
+            // SHA-256("abc") is ba7816bf8f01cfea…: the published test vector, its first six bytes.
+            #expect(FormVersion.of(Data("abc".utf8)) == "ba7816bf8f01")
+            #expect(!FormVersion.isWellFormed("BA7816BF8F01"), "lower case only: what the server writes")
+            #expect(!FormVersion.isWellFormed("ba7816bf8f0"))
+        }
+    }
+
     @Test("A directory that does not exist is a problem naming it")
     func missingDirectory() {
         let error = #expect(throws: FormLoadError.self) {

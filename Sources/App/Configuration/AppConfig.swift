@@ -51,12 +51,20 @@ public struct AppConfig: Sendable {
     }
 }
 
-/// `forms.directory`: where the form definitions are.
+/// `forms.directory`: where the form definitions are; `forms.watch` and `forms.watchInterval`:
+/// whether, and how often, the folder is looked at for edits to reload (`SIGHUP` always reloads).
 public struct FormsSettings: Sendable {
     public var directory: String
+    /// Reload when a form file changes, without waiting for a `SIGHUP`. Off by default: in
+    /// production, edits usually arrive by a deploy that signals.
+    public var watch: Bool
+    /// How often the folder is compared with what was loaded (file names, sizes and times).
+    public var watchInterval: Duration
 
     init(_ values: inout ConfigValues) {
         directory = values.string("forms.directory", default: "config/forms")
+        watch = values.bool("forms.watch", default: false)
+        watchInterval = values.duration("forms.watchInterval", default: .seconds(2), minimum: .milliseconds(100))
     }
 }
 

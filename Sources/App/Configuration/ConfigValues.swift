@@ -47,6 +47,18 @@ struct ConfigValues {
         return value
     }
 
+    /// `true` or `false` (also `yes`/`no`, `on`/`off`, `1`/`0`: what YAML and shells write).
+    mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
+        guard let text = string(key) else { return defaultValue }
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default:
+            problem(key, "\"\(text)\" is not valid; expected true or false")
+            return defaultValue
+        }
+    }
+
     /// A size as form files write them (`25MB`, `500KB`, `1GB`, a bare number of bytes; binary
     /// units: ``ByteSize``), within `range`.
     mutating func byteSize(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {

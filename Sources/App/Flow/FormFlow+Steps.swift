@@ -36,6 +36,43 @@ extension FormFlow {
         case .success(.none):
             draft = Draft(formId: form.id, values: [:], completedSteps: [])
         }
+        if let version = draft.formVersion, version != form.version, let edition = library.edition(form.id, version: version) {
+            // Begun before an edit: finished with the version it was begun with.
+            return await pinned(to: edition.set).showSteps(
+                edition.form,
+                draft: draft,
+                notice: notice,
+                language: language,
+                context: context,
+                sessionId: sessionId,
+                requested: requested,
+                held: held
+            )
+        }
+        return await showSteps(
+            form,
+            draft: draft,
+            notice: notice,
+            language: language,
+            context: context,
+            sessionId: sessionId,
+            requested: requested,
+            held: held
+        )
+    }
+
+    /// The screen of ``openSteps(_:language:context:sessionId:requested:held:logger:)`` once its
+    /// draft is read, with the draft's version of the form.
+    private func showSteps(
+        _ form: FormDefinition,
+        draft: Draft,
+        notice: String?,
+        language: String,
+        context: FormContext,
+        sessionId: SessionID,
+        requested: String?,
+        held: String?
+    ) async -> FlowResult {
         let screen = Self.reachableScreen(requested, in: form, draft: draft)
         if let requested, requested != Self.screenId(screen, in: form) {
             // Not reached yet (or no such step): the address shows the screen the person is on.
@@ -197,7 +234,7 @@ extension FormFlow {
                 errors: errors,
                 introHTML: index == 0 ? context.flatMap { page.form.renderIntro(context: $0) } : nil,
                 sessionId: sessionId,
-                token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                token: signer.token(sessionId: sessionId.rawValue, formId: form.id, version: form.version),
                 steps: StepExtras(stepIntroHTML: context.flatMap { page.form.renderIntro(of: step, context: $0) }, notice: notice),
                 files: await filesShown(values, form: form, sessionId: sessionId)
             )
@@ -221,7 +258,7 @@ extension FormFlow {
                 errors: errors,
                 introHTML: nil,
                 sessionId: sessionId,
-                token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                token: signer.token(sessionId: sessionId.rawValue, formId: form.id, version: form.version),
                 steps: StepExtras(notice: notice, askAgain: askAgain)
             )
         )
@@ -273,6 +310,8 @@ extension FormFlow {
 
     /// Saves the draft; the page to answer instead when that cannot be done.
     private func save(_ draft: Draft, form: FormDefinition, sessionId: SessionID, language: String, logger: Logger) async -> FlowResult? {
+        var draft = draft
+        draft.formVersion = form.version
         do {
             if try await drafts.save(draft, sessionId: sessionId, at: now()) { return nil }
             return .status(StatusReply(.alreadyCompleted, language: language, form: form, statusCode: 409))

@@ -10,8 +10,17 @@ extension FormFlow {
     /// are one attempt, counted in the database whatever instance takes it.
     func verify(form: FormDefinition, sessionId: SessionID, values: FormValues, acceptLanguage: String?, logger: Logger) async -> FlowResult {
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
+        switch signedPost(values, form: form, sessionId: sessionId, language: language, logger: logger) {
+        case .refused(let refusal): return refusal
+        case .accepted(let flow, let form):
+            return await flow.verifySigned(form: form, sessionId: sessionId, values: values, language: language, logger: logger)
+        }
+    }
+
+    /// ``verify(form:sessionId:values:acceptLanguage:logger:)`` once its token is good, with the
+    /// form and flow of the version the token names.
+    private func verifySigned(form: FormDefinition, sessionId: SessionID, values: FormValues, language: String, logger: Logger) async -> FlowResult {
         guard let step = pages.verification(form.id, language: language) else { return .status(StatusReply(.notFound)) }
-        if let refusal = tokenRefusal(values, form: form, sessionId: sessionId, language: language, logger: logger) { return refusal }
         switch await sessionState(sessionId) {
         case .success(let state):
             if state?.lockedAt != nil {
@@ -28,7 +37,7 @@ extension FormFlow {
                 VerificationPageView(
                     page: step,
                     sessionId: sessionId,
-                    token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                    token: signer.token(sessionId: sessionId.rawValue, formId: form.id, version: form.version),
                     problem: problem
                 )
             )

@@ -85,8 +85,11 @@ enum FlowResult: Sendable {
 ///
 /// The controller turns requests into calls and ``FlowResult``s into responses.
 struct FormFlow: Sendable {
-    let forms: FormCatalog
-    let pages: PageLibrary
+    /// The forms served now and the earlier versions still honoured.
+    let library: FormLibrary
+    /// The forms this flow works with: a request's flow is ``pinned()`` to the set current when
+    /// it began, or to the set of the version its form token names.
+    private(set) var formSet: FormSet
     let contexts: any ContextSource
     let store: any OutboxStore
     /// First openings, verification attempts and locks.
@@ -106,13 +109,26 @@ struct FormFlow: Sendable {
     /// How long a submit waits for the first delivery attempt before showing the confirmation.
     let immediateBudget: Duration
     let verificationMetrics: VerificationMetrics
-    /// Whether any form has `verify:` or `expiresAfter:`: only then does a page load ask the
-    /// database about the session beyond its outcome.
-    let tracksSessions: Bool
     var now: @Sendable () -> Date = { Date() }
 
+    var forms: FormCatalog { formSet.catalog }
+    var pages: PageLibrary { formSet.pages }
+    /// Whether any form has `verify:` or `expiresAfter:`: only then does a page load ask the
+    /// database about the session beyond its outcome.
+    var tracksSessions: Bool { formSet.tracksSessions }
     var urls: AppURLs { pages.presentation.urls }
     var messages: MessageCatalog { pages.presentation.messages }
+
+    /// This flow with the forms served now: what a request works with from start to end.
+    func pinned() -> FormFlow {
+        pinned(to: library.current)
+    }
+
+    func pinned(to formSet: FormSet) -> FormFlow {
+        var flow = self
+        flow.formSet = formSet
+        return flow
+    }
 
     /// Opens the session's form: `formId` from the URL, else the one the context names, else
     /// the default form.
@@ -195,7 +211,7 @@ struct FormFlow: Sendable {
                 VerificationPageView(
                     page: step,
                     sessionId: sessionId,
-                    token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                    token: signer.token(sessionId: sessionId.rawValue, formId: form.id, version: form.version),
                     problem: nil
                 )
             )
@@ -219,7 +235,7 @@ struct FormFlow: Sendable {
                 errors: [],
                 introHTML: page.form.renderIntro(context: context),
                 sessionId: sessionId,
-                token: signer.token(sessionId: sessionId.rawValue, formId: form.id)
+                token: signer.token(sessionId: sessionId.rawValue, formId: form.id, version: form.version)
             )
         )
     }
@@ -236,8 +252,32 @@ struct FormFlow: Sendable {
         logger: Logger
     ) async -> FlowResult {
         let language = messages.negotiate(query: posted.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
-        if let refusal = tokenRefusal(posted, form: form, sessionId: sessionId, language: language, logger: logger) { return refusal }
+        switch signedPost(posted, form: form, sessionId: sessionId, language: language, logger: logger) {
+        case .refused(let refusal): return refusal
+        case .accepted(let flow, let form):
+            return await flow.submitSigned(
+                form: form,
+                sessionId: sessionId,
+                values: posted,
+                uploads: uploads,
+                language: language,
+                cookies: cookies,
+                logger: logger
+            )
+        }
+    }
 
+    /// ``submit(form:sessionId:values:uploads:acceptLanguage:cookies:logger:)`` once its token is
+    /// good, with the form and flow of the version the token names.
+    private func submitSigned(
+        form: FormDefinition,
+        sessionId: SessionID,
+        values posted: FormValues,
+        uploads: [UploadedFile],
+        language: String,
+        cookies: SessionCookies,
+        logger: Logger
+    ) async -> FlowResult {
         if form.tracksSession {
             switch await sessionState(sessionId) {
             case .success(let state): if let state, let early = gate(state, preference: LanguagePreference(requested: language)) { return early }
@@ -314,7 +354,7 @@ struct FormFlow: Sendable {
                         errors: errors,
                         introHTML: context.flatMap { page.form.renderIntro(context: $0) },
                         sessionId: sessionId,
-                        token: signer.token(sessionId: sessionId.rawValue, formId: form.id),
+                        token: signer.token(sessionId: sessionId.rawValue, formId: form.id, version: form.version),
                         files: await filesShown(validation.values, form: form, sessionId: sessionId)
                     )
                 )
@@ -339,7 +379,10 @@ struct FormFlow: Sendable {
         } catch {
             return unavailable(error, logger: logger)
         }
-        logger.info("Outcome stored", metadata: ["outbox.id": "\(entry.id)", "session": "\(sessionId.shortened)", "form": "\(form.id)"])
+        logger.info(
+            "Outcome stored",
+            metadata: ["outbox.id": "\(entry.id)", "session": "\(sessionId.shortened)", "form": "\(form.id)", "form.version": "\(form.version)"]
+        )
 
         if await deliverer.deliverNow(entry, budget: immediateBudget, logger: logger).dialogEnded {
             return .status(StatusReply(.expired, language: language, form: form))
@@ -360,18 +403,44 @@ struct FormFlow: Sendable {
 
     // MARK: - Helpers
 
-    /// 403 "page expired" unless the post carries a token we signed for this session and form.
-    func tokenRefusal(_ values: FormValues, form: FormDefinition, sessionId: SessionID, language: String, logger: Logger) -> FlowResult? {
-        if let token = values.first("_token"), signer.verify(token, sessionId: sessionId.rawValue, formId: form.id) { return nil }
-        logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
-        return .status(
-            StatusReply(
-                .pageExpired,
-                language: language,
-                form: form,
-                actionURL: urls.form(form.id, sessionId: sessionId.rawValue, language: language)
+    /// What a post's form token decided: refused (403 "page expired"), or accepted with the flow
+    /// and form of the version the page showed.
+    enum SignedPost: Sendable {
+        case accepted(FormFlow, FormDefinition)
+        case refused(FlowResult)
+    }
+
+    /// 403 "page expired" unless the post carries a token we signed for this session and form;
+    /// else the version the token names, when it is still kept, or the one served now (a token
+    /// of the earlier form, or a version from before a restart or past its retention: the
+    /// current version checks the answers, and a problem is shown with what was typed kept).
+    func signedPost(_ values: FormValues, form: FormDefinition, sessionId: SessionID, language: String, logger: Logger) -> SignedPost {
+        guard let token = values.first("_token"), let signed = signer.check(token, sessionId: sessionId.rawValue, formId: form.id) else {
+            logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
+            return .refused(
+                .status(
+                    StatusReply(
+                        .pageExpired,
+                        language: language,
+                        form: form,
+                        actionURL: urls.form(form.id, sessionId: sessionId.rawValue, language: language)
+                    )
+                )
             )
+        }
+        guard let version = signed.version, version != form.version else { return .accepted(self, form) }
+        if let edition = library.edition(form.id, version: version) {
+            logger.info(
+                "Post checked against the version shown",
+                metadata: ["form": "\(form.id)", "form.version": "\(version)", "form.currentVersion": "\(form.version)"]
+            )
+            return .accepted(pinned(to: edition.set), edition.form)
+        }
+        logger.notice(
+            "Form version no longer kept: the current version checks the post",
+            metadata: ["form": "\(form.id)", "form.version": "\(version)", "form.currentVersion": "\(form.version)"]
         )
+        return .accepted(self, form)
     }
 
     func isConsumed(_ sessionId: SessionID) async -> Result<Bool, any Error> {

@@ -4,7 +4,8 @@ import Hummingbird
 /// `app.css` reads. A stylesheet rather than inline style, so the CSP stays free of
 /// `'unsafe-inline'`; it holds no personal data, so browsers may cache it.
 struct BrandingController: Sendable {
-    let presentation: Presentation
+    /// The brands of the forms served now: a reload may change a form's colours.
+    let forms: FormLibrary
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("brand/:file", use: stylesheet)
@@ -13,7 +14,7 @@ struct BrandingController: Sendable {
     @Sendable func stylesheet(_ request: Request, context: some RequestContext) async throws -> Response {
         guard let file = context.parameters.get("file"), file.hasSuffix(".css") else { throw HTTPError(.notFound) }
         let name = String(file.dropLast(4))
-        guard let css = presentation.brandStylesheet(named: name == "app" ? "" : name) else { throw HTTPError(.notFound) }
+        guard let css = forms.current.presentation.brandStylesheet(named: name == "app" ? "" : name) else { throw HTTPError(.notFound) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

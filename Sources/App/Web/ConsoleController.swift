@@ -40,22 +40,23 @@ public struct DemoDialog: Sendable {
 /// context, open its link, and see the outcome that arrived at the simulator.
 struct ConsoleController: Sendable {
     let dialogs: any DemoDialogs
-    let forms: FormCatalog
+    /// The forms served now, for their sample contexts.
+    let forms: FormLibrary
     let crossSite: CrossSiteCheck
-    let presentation: Presentation
-    var urls: AppURLs { presentation.urls }
+    var urls: AppURLs { forms.current.presentation.urls }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("console/dialogs", use: startDialog)
     }
 
     @Sendable func show(_ request: Request, context: some RequestContext) async throws -> Response {
+        let set = forms.current
         let formatter = ISO8601DateFormatter()
         let page = ConsolePage(
-            chrome: presentation.chrome(title: "CX simulator console", language: "en"),
+            chrome: set.presentation.chrome(title: "CX simulator console", language: "en"),
             action: urls.consoleDialogs,
             refresh: urls.console,
-            forms: forms.forms.map { ConsolePage.Form(id: $0.id, title: $0.title, sampleContext: Self.sampleContext(for: $0)) },
+            forms: set.catalog.forms.map { ConsolePage.Form(id: $0.id, title: $0.title, sampleContext: Self.sampleContext(for: $0)) },
             dialogs: dialogs.recentDialogs(limit: 20).map { dialog in
                 ConsolePage.Dialog(
                     sessionId: dialog.sessionId,

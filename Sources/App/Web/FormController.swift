@@ -4,6 +4,9 @@ import Hummingbird
 
 /// The routes of the pages a person sees: the form, its submission and the confirmation. It
 /// turns requests into ``FormFlow`` calls and their results into responses; the flow decides.
+///
+/// Each request works with the forms served when it began (``FormFlow/pinned()``): a reload
+/// in the middle of it changes nothing for it.
 struct FormController: Sendable {
     let flow: FormFlow
     let crossSite: CrossSiteCheck
@@ -15,9 +18,7 @@ struct FormController: Sendable {
     /// Verification cookies are `Secure` when people reach the app over https.
     let secureCookies: Bool
 
-    var forms: FormCatalog { flow.forms }
-    var pages: PageLibrary { flow.pages }
-    var urls: AppURLs { pages.presentation.urls }
+    var urls: AppURLs { flow.urls }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("", use: root)
@@ -33,38 +34,44 @@ struct FormController: Sendable {
         if request.uri.queryParameters["sessionId"] == nil, let console {
             return try await console.show(request, context: context)
         }
-        guard let sessionId = sessionId(of: request) else { return respond(.status(StatusReply(.linkIncomplete)), to: request) }
-        return await open(formId: nil, sessionId: sessionId, request: request, context: context)
+        let flow = flow.pinned()
+        guard let sessionId = sessionId(of: request) else { return respond(.status(StatusReply(.linkIncomplete)), to: request, flow: flow) }
+        return await open(formId: nil, sessionId: sessionId, request: request, context: context, flow: flow)
     }
 
     /// `GET /s/{sessionId}`: the short link for SMS, where a long URL looks like phishing; the
     /// same page as `/?sessionId=S`.
     @Sendable func short(_ request: Request, context: some RequestContext) async throws -> Response {
+        let flow = flow.pinned()
         guard let sessionId = context.parameters.get("sessionId").flatMap({ SessionID(String($0)) }) else {
-            return respond(.status(StatusReply(.linkIncomplete)), to: request)
+            return respond(.status(StatusReply(.linkIncomplete)), to: request, flow: flow)
         }
-        return await open(formId: nil, sessionId: sessionId, request: request, context: context)
+        return await open(formId: nil, sessionId: sessionId, request: request, context: context, flow: flow)
     }
 
     /// `GET /f/{formId}?sessionId=S[&lang=xx]`.
     @Sendable func show(_ request: Request, context: some RequestContext) async throws -> Response {
         let formId = try context.parameters.require("formId")
-        guard let form = forms[formId] else { return respond(.status(StatusReply(.notFound)), to: request) }
+        let flow = flow.pinned()
+        guard let form = flow.forms[formId] else { return respond(.status(StatusReply(.notFound)), to: request, flow: flow) }
         guard let sessionId = sessionId(of: request) else {
-            return respond(.status(StatusReply(.linkIncomplete, form: form)), to: request)
+            return respond(.status(StatusReply(.linkIncomplete, form: form)), to: request, flow: flow)
         }
-        return await open(formId: formId, sessionId: sessionId, request: request, context: context)
+        return await open(formId: formId, sessionId: sessionId, request: request, context: context, flow: flow)
     }
 
     /// `GET /f/{formId}/done?sessionId=S`: the confirmation, once the outcome is stored.
     @Sendable func done(_ request: Request, context: some RequestContext) async throws -> Response {
         let formId = try context.parameters.require("formId")
-        guard let form = forms[formId] else { return respond(.status(StatusReply(.notFound)), to: request) }
+        let flow = flow.pinned()
+        guard let form = flow.forms[formId] ?? flow.library.removedEdition(formId)?.form else {
+            return respond(.status(StatusReply(.notFound)), to: request, flow: flow)
+        }
         guard let sessionId = sessionId(of: request) else {
-            return respond(.status(StatusReply(.linkIncomplete, form: form)), to: request)
+            return respond(.status(StatusReply(.linkIncomplete, form: form)), to: request, flow: flow)
         }
         let declined = request.uri.queryParameters["declined"] != nil
-        return respond(await flow.done(form: form, sessionId: sessionId, declined: declined, logger: context.logger), to: request)
+        return respond(await flow.done(form: form, sessionId: sessionId, declined: declined, logger: context.logger), to: request, flow: flow)
     }
 
     /// `POST /f/{formId}?sessionId=S`: the checks that concern HTTP (origin, encoding, size)
@@ -72,7 +79,7 @@ struct FormController: Sendable {
     @Sendable func submit(_ request: Request, context: some RequestContext) async throws -> Response {
         // An autosave is charged as a page load (RateLimitMiddleware): it may do nothing but save.
         let autosave = request.uri.queryParameters["autosave"] != nil
-        return try await post(request, context: context, uploads: true) { form, sessionId, values, uploads in
+        return try await post(request, context: context, uploads: true) { flow, form, sessionId, values, uploads in
             if autosave, values.first("_action") != "save" { return .status(StatusReply(.badRequest, form: form)) }
             return await flow.submit(
                 form: form,
@@ -88,7 +95,7 @@ struct FormController: Sendable {
 
     /// `POST /f/{formId}/verify?sessionId=S`: the verification step's answers, checked as a submit is.
     @Sendable func verify(_ request: Request, context: some RequestContext) async throws -> Response {
-        try await post(request, context: context, uploads: false) { form, sessionId, values, _ in
+        try await post(request, context: context, uploads: false) { flow, form, sessionId, values, _ in
             await flow.verify(
                 form: form,
                 sessionId: sessionId,
@@ -101,7 +108,7 @@ struct FormController: Sendable {
 
     // MARK: - Helpers
 
-    private func open(formId: String?, sessionId: SessionID, request: Request, context: some RequestContext) async -> Response {
+    private func open(formId: String?, sessionId: SessionID, request: Request, context: some RequestContext, flow: FormFlow) async -> Response {
         let preference = LanguagePreference(
             requested: request.uri.queryParameters["lang"].map(String.init),
             acceptLanguage: request.headers[.acceptLanguage]
@@ -114,25 +121,35 @@ struct FormController: Sendable {
             cookies: cookies(of: request, sessionId: sessionId),
             logger: context.logger
         )
-        return respond(result, to: request)
+        return respond(result, to: request, flow: flow)
     }
 
     /// A form post's HTTP checks (origin, encoding, size), then `decide` with its values and, for
-    /// a form with file fields posted as `multipart/form-data`, its files.
+    /// a form with file fields posted as `multipart/form-data`, its files. A form removed by a
+    /// reload still takes posts from pages shown before, while its last version is kept.
     private func post(
         _ request: Request,
         context: some RequestContext,
         uploads: Bool,
-        decide: (FormDefinition, SessionID, FormValues, [UploadedFile]) async -> FlowResult
+        decide: (FormFlow, FormDefinition, SessionID, FormValues, [UploadedFile]) async -> FlowResult
     ) async throws -> Response {
         let formId = try context.parameters.require("formId")
-        guard let form = forms[formId] else { return respond(.status(StatusReply(.notFound)), to: request) }
+        let current = self.flow.pinned()
+        let (flow, form): (FormFlow, FormDefinition)
+        if let served = current.forms[formId] {
+            (flow, form) = (current, served)
+        } else if let removed = current.library.removedEdition(formId) {
+            (flow, form) = (current.pinned(to: removed.set), removed.form)
+        } else {
+            return respond(.status(StatusReply(.notFound)), to: request, flow: current)
+        }
+        let respond = { (result: FlowResult) in self.respond(result, to: request, flow: flow) }
         guard let sessionId = sessionId(of: request) else {
-            return respond(.status(StatusReply(.linkIncomplete, form: form)), to: request)
+            return respond(.status(StatusReply(.linkIncomplete, form: form)))
         }
         guard crossSite.allows(request.headers) else {
             context.logger.notice("Cross-site form post refused", metadata: ["session": "\(sessionId.shortened)"])
-            return respond(.status(StatusReply(.pageExpired, actionURL: urls.form(formId, sessionId: sessionId.rawValue))), to: request)
+            return respond(.status(StatusReply(.pageExpired, actionURL: urls.form(formId, sessionId: sessionId.rawValue))))
         }
         let contentType = request.headers[.contentType] ?? ""
         if uploads, form.hasFileFields, let boundary = MultipartBody.boundary(of: contentType) {
@@ -144,27 +161,27 @@ struct FormController: Sendable {
             )
             do {
                 let body = try await MultipartBody.read(request.body, boundary: boundary, limits: limits)
-                return respond(await decide(form, sessionId, FormValues(body.values), body.files), to: request)
+                return respond(await decide(flow, form, sessionId, FormValues(body.values), body.files))
             } catch .malformed {
-                return respond(.status(StatusReply(.badRequest)), to: request)
+                return respond(.status(StatusReply(.badRequest)))
             } catch {
-                return respond(.status(StatusReply(.tooLarge)), to: request)
+                return respond(.status(StatusReply(.tooLarge)))
             }
         }
         guard contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
-            return respond(.status(StatusReply(.badRequest)), to: request)
+            return respond(.status(StatusReply(.badRequest)))
         }
         let values: FormValues
         do {
             let body = try await request.body.collect(upTo: maxBodySize)
             values = FormValues(try URLEncodedForm.decode(bytes: body.readableBytesView))
         } catch is URLEncodedForm.MalformedError {
-            return respond(.status(StatusReply(.badRequest)), to: request)
+            return respond(.status(StatusReply(.badRequest)))
         } catch {
             // Over http.maxBodySize, or more fields than any form has (URLEncodedForm.maxFields).
-            return respond(.status(StatusReply(.tooLarge)), to: request)
+            return respond(.status(StatusReply(.tooLarge)))
         }
-        return respond(await decide(form, sessionId, values, []), to: request)
+        return respond(await decide(flow, form, sessionId, values, []))
     }
 
     /// The request's cookies for this session. Most page loads carry no cookie at all: they cost
@@ -178,7 +195,8 @@ struct FormController: Sendable {
         )
     }
 
-    private func respond(_ result: FlowResult, to request: Request) -> Response {
+    private func respond(_ result: FlowResult, to request: Request, flow: FormFlow) -> Response {
+        let pages = flow.pages
         switch result {
         case .form(let view):
             return pages.response(for: view)

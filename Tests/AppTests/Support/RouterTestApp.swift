@@ -92,6 +92,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
     let poster: InMemoryPoster
     /// The clock of link expiry and verification passes.
     let clock: TestDateClock
+    /// The app's forms: ``FormLibrary/reload(logger:)`` reads `FORMS_DIRECTORY` again, as `SIGHUP` does.
+    let forms: FormLibrary
     /// `security.secret`, for tests that sign what the app would.
     static let secret = "test-secret-0123456789-0123456789-abcdef"
     /// Seals and opens drafts as the app does under ``secret``.
@@ -131,9 +133,17 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: registry)
+        let messages = try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage)
+        let forms = FormLibrary(
+            catalog: try FormCatalog.load(directory: config.forms.directory),
+            messages: messages,
+            config: config,
+            now: clock.function,
+            metricsFactory: metricsFactory
+        )
         let dependencies = AppDependencies(
-            forms: try FormCatalog.load(directory: config.forms.directory),
-            messages: try MessageCatalog.bundled(defaultLanguage: config.presentation.defaultLanguage),
+            forms: forms,
+            messages: messages,
             store: store,
             sessions: sessions,
             drafts: drafts,
@@ -157,7 +167,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
                     drafts: drafts,
                     files: files,
                     poster: poster,
-                    clock: clock
+                    clock: clock,
+                    forms: forms
                 )
             )
         }
