@@ -94,6 +94,7 @@ public func buildApplication(
         sessions: parts.store.sessions,
         drafts: parts.store.drafts,
         files: parts.store.files,
+        funnel: parts.store.funnel,
         settings: config.retention,
         draftRetention: config.drafts.retention,
         fileRetention: config.files.retention,
@@ -102,6 +103,8 @@ public func buildApplication(
     )
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
+    let funnel = FunnelWriter(store: parts.store.funnel, logger: logger, metricsFactory: metricsFactory)
+    services.append(StartsAfter(ready: parts.store.prepare, service: funnel))
 
     let forms = FormLibrary(catalog: parts.forms, messages: parts.messages, config: config, metricsFactory: metricsFactory)
     services.append(FormReloadService(library: forms, settings: config.forms, logger: logger))
@@ -116,6 +119,7 @@ public func buildApplication(
             sessions: parts.store.sessions,
             drafts: parts.store.drafts,
             files: parts.store.files,
+            funnel: funnel,
             contexts: alvaria,
             deliverer: deliverer,
             tokens: tokens,

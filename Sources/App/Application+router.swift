@@ -18,6 +18,8 @@ struct AppDependencies: Sendable {
     let drafts: any DraftStore
     /// Uploaded files, in the outbox's database: every instance serves every file.
     let files: any FileStore
+    /// The funnel's marks on their way to the outbox's database.
+    let funnel: FunnelWriter
     let contexts: any ContextSource
     let deliverer: Deliverer
     /// For `/readyz`: a token can be had.
@@ -115,6 +117,7 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         fileIntake: FileIntake(factory: dependencies.metricsFactory),
         immediateBudget: config.delivery.immediateBudget,
         verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
+        activity: FormActivity(writer: dependencies.funnel, factory: dependencies.metricsFactory, now: dependencies.now),
         now: dependencies.now
     )
     FormController(

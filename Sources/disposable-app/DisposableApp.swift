@@ -11,7 +11,7 @@ struct DisposableApp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disposable-app",
         abstract: "The server behind Alvaria Cloud CX disposable apps.",
-        subcommands: [Serve.self, SimulatorCommand.self, OutboxCommand.self, FormsCommand.self],
+        subcommands: [Serve.self, SimulatorCommand.self, OutboxCommand.self, FormsCommand.self, ReportCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -263,5 +263,46 @@ enum DatabaseSchema {
                 "CREATE INDEX files_created ON files (created_at)",
             ]
         ),
+        // The funnel: what each session reached of its form (opened, verified, each step, the
+        // review, a validation problem by field and problem, submitted, declined, expired, locked),
+        // for `disposable-app report`. One row per session and mark, its first time: the key keeps a
+        // refresh or a second problem of the same kind from counting twice, so a count of rows is a
+        // count of people. `step`, `field` and `problem` are '' where they do not apply; never a
+        // value the person gave. funnel_at serves the report's window and the retention purge.
+        SchemaMigration(
+            version: "v8-funnel",
+            sqlite: [
+                """
+                CREATE TABLE funnel (
+                    session_id TEXT NOT NULL,
+                    form_id TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    step TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    problem TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (session_id, stage, step, field, problem)
+                )
+                """,
+                "CREATE INDEX funnel_at ON funnel (at)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE funnel (
+                    session_id TEXT NOT NULL,
+                    form_id TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    step TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    problem TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    PRIMARY KEY (session_id, stage, step, field, problem)
+                )
+                """,
+                "CREATE INDEX funnel_at ON funnel (at)",
+            ]
+        ),
     ]
 }

@@ -14,6 +14,8 @@ public struct OpenedOutboxStore: Sendable {
     /// Uploaded files, in the outbox's database, so every instance serves every file: storing an
     /// outcome leaves them (it links to them); only the retention job erases them.
     public let files: any FileStore
+    /// The funnel's marks, in the outbox's database, so that the report reads every instance's.
+    public let funnel: any FunnelStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
@@ -41,6 +43,7 @@ public enum OutboxStores {
             sessions: SQLiteSessionStateStore(database: database),
             drafts: SQLiteDraftStore(database: database),
             files: SQLiteFileStore(database: database),
+            funnel: SQLiteFunnelStore(database: database),
             services: [],
             prepare: {}
         )
@@ -55,6 +58,7 @@ public enum OutboxStores {
             sessions: PostgresSessionStateStore(database: database),
             drafts: PostgresDraftStore(database: database),
             files: PostgresFileStore(database: database),
+            funnel: PostgresFunnelStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }
         )

@@ -23,15 +23,19 @@ public import ServiceLifecycle
 /// And it erases uploaded files older than `files.retention` (7 days by default), whether or not
 /// their outcome was delivered: a link to one then answers 410. Counted in `files_erased_total`;
 /// logged as a count and a size only, never a file's name, session or content.
+///
+/// And it deletes the funnel's marks older than `retention.funnel` (90 days by default).
 public struct RetentionService: Service {
     let store: any OutboxStore
     let sessions: (any SessionStateStore)?
     let drafts: (any DraftStore)?
     let files: (any FileStore)?
+    let funnel: (any FunnelStore)?
     let retainValues: Duration
     let retainSessionStates: Duration
     let retainDrafts: Duration
     let retainFiles: Duration
+    let retainFunnel: Duration
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
@@ -49,6 +53,7 @@ public struct RetentionService: Service {
         sessions: (any SessionStateStore)? = nil,
         drafts: (any DraftStore)? = nil,
         files: (any FileStore)? = nil,
+        funnel: (any FunnelStore)? = nil,
         settings: RetentionSettings,
         draftRetention: Duration = DraftSettings.defaultRetention,
         fileRetention: Duration = FileSettings.defaultRetention,
@@ -60,10 +65,12 @@ public struct RetentionService: Service {
         self.sessions = sessions
         self.drafts = drafts
         self.files = files
+        self.funnel = funnel
         self.retainValues = settings.deliveredValues
         self.retainSessionStates = settings.sessionStates
         self.retainDrafts = draftRetention
         self.retainFiles = fileRetention
+        self.retainFunnel = settings.funnel
         self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
@@ -129,7 +136,16 @@ public struct RetentionService: Service {
         return erased
     }
 
-    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()`` and ``purgeFiles()`` at once, then every
+    /// Deletes funnel marks made before now minus `retention.funnel`; returns how many.
+    @discardableResult
+    public func purgeFunnel() async throws -> Int {
+        guard let funnel else { return 0 }
+        let count = try await funnel.purgeMarks(before: now().addingTimeInterval(-retainFunnel.inSeconds))
+        if count > 0 { logger.info("Deleted funnel marks past their retention", metadata: ["funnel.deleted": "\(count)"]) }
+        return count
+    }
+
+    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()``, ``purgeFiles()`` and ``purgeFunnel()`` at once, then every
     /// `interval`, until graceful shutdown (a pass under way finishes first: each step is one statement).
     public func run() async throws {
         logger.info(
@@ -142,9 +158,10 @@ public struct RetentionService: Service {
                 try await purgeSessionStates()
                 try await purgeDrafts()
                 try await purgeFiles()
+                try await purgeFunnel()
             } catch {
                 logger.error(
-                    "Cannot erase the values of delivered outcomes, old session state, old drafts or old files; will try again",
+                    "Cannot erase the values of delivered outcomes, old session state, old drafts, old files or old funnel marks; will try again",
                     metadata: ["outbox.storeError": "\(error)", "outbox.retryIn": "\(Deliverer.describe(interval))"]
                 )
             }

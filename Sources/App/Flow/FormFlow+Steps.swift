@@ -82,8 +82,10 @@ extension FormFlow {
         values.merge(draft.values) { $1 }
         switch screen {
         case .step(let index):
+            activity.reached(.step, form: form, sessionId: sessionId, step: form.steps[index].id)
             return await stepPage(form, index: index, language: language, values: values, context: context, notice: notice, sessionId: sessionId)
         case .review, .whole:
+            activity.reached(.review, form: form, sessionId: sessionId)
             let answers = heldAnswers.open(held, sessionId: sessionId.rawValue)
             values.merge(answers) { $1 }
             return reviewPage(form, language: language, values: values, askAgain: askAgain(form, held: answers), sessionId: sessionId, notice: notice)
@@ -136,6 +138,7 @@ extension FormFlow {
             let validation = form.validate(FormValues(dictionary: answers), context: nil, step: step)
             let errors = FieldError.combining(validation.errors, fileProblems, in: form)
             guard errors.isEmpty else {
+                activity.invalid(errors, form: form, sessionId: sessionId)
                 answers.merge(validation.values.dictionary) { $1 }
                 let context = await contextForIntro(form, sessionId: sessionId, logger: logger)
                 return .answered(
@@ -189,6 +192,7 @@ extension FormFlow {
             switch await fetchContext(sessionId, logger: logger) {
             case .success(let fetched): context = FormContext(content: fetched.content)
             case .failure(.dialogNotFound):
+                activity.reached(.expired, form: form, sessionId: sessionId)
                 try? await drafts.delete(sessionId: sessionId)
                 return .answered(.status(StatusReply(.expired, language: language, form: form)))
             case .failure(let error): return .answered(unavailable(error, logger: logger))
@@ -198,6 +202,7 @@ extension FormFlow {
         guard let first = validation.errors.first else { return .complete(validation.values) }
         if askedAgain.contains(first.field) {
             let errors = validation.errors.filter { askedAgain.contains($0.field) }
+            activity.invalid(errors, form: form, sessionId: sessionId)
             return .answered(
                 reviewPage(form, language: language, values: answers, askAgain: askedAgain, errors: errors, sessionId: sessionId, notice: nil)
             )
@@ -208,6 +213,7 @@ extension FormFlow {
             return .answered(.status(StatusReply(.badRequest, language: language, form: form)))
         }
         let errors = validation.errors.filter { form.step(holding: $0.field)?.id == step.id }
+        activity.invalid(errors, form: form, sessionId: sessionId)
         if context == nil { context = await contextForIntro(form, sessionId: sessionId, logger: logger) }
         return .answered(
             await stepPage(form, index: index, language: language, values: answers, errors: errors, context: context, sessionId: sessionId)

@@ -60,7 +60,9 @@ extension FormFlow {
         let context: FormContext
         switch await fetchContext(sessionId, logger: logger) {
         case .success(let fetched): context = FormContext(content: fetched.content)
-        case .failure(.dialogNotFound): return .status(StatusReply(.expired, language: language, form: form))
+        case .failure(.dialogNotFound):
+            activity.reached(.expired, form: form, sessionId: sessionId)
+            return .status(StatusReply(.expired, language: language, form: form))
         case .failure(let error):
             logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
             return unavailable(error, logger: logger)
@@ -98,6 +100,7 @@ extension FormFlow {
         let session = ["session": Logger.MetadataValue.string(sessionId.shortened), "form": .string(form.id)]
         switch attempt {
         case .verified:
+            activity.reached(.verified, form: form, sessionId: sessionId)
             logger.info("Verification passed", metadata: session)
             let expiresAt = now().addingTimeInterval(verification.lifetime.inSeconds)
             return .redirect(
@@ -114,6 +117,7 @@ extension FormFlow {
             logger.notice("Verification failed", metadata: session.merging(["verify.attemptsLeft": "\(attemptsLeft)"]) { $1 })
             return page(.noMatch(attemptsLeft: attemptsLeft))
         case .lockedNow:
+            activity.reached(.locked, form: form, sessionId: sessionId)
             logger.warning("Verification failed too often: session locked, its locked outcome stored", metadata: session)
             return lockedPage(form, language: language)
         case .locked:
@@ -146,6 +150,7 @@ extension FormFlow {
         if let lifetime = form.expiresAfter, let opened = state.firstOpenedAt,
             now() >= opened.addingTimeInterval(lifetime.inSeconds)
         {
+            if let sessionId = SessionID(state.sessionId) { activity.reached(.expired, form: form, sessionId: sessionId) }
             return .status(StatusReply(.linkTimedOut, language: language, form: form))
         }
         return nil

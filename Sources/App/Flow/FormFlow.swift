@@ -109,6 +109,8 @@ struct FormFlow: Sendable {
     /// How long a submit waits for the first delivery attempt before showing the confirmation.
     let immediateBudget: Duration
     let verificationMetrics: VerificationMetrics
+    /// The funnel: what people reach on each form, counted and marked.
+    let activity: FormActivity
     var now: @Sendable () -> Date = { Date() }
 
     var forms: FormCatalog { formSet.catalog }
@@ -171,6 +173,7 @@ struct FormFlow: Sendable {
                 // Alvaria says the dialog ended: nobody will finish its draft.
                 try? await drafts.delete(sessionId: sessionId)
             }
+            if let form = formId.flatMap({ forms[$0] }) { activity.reached(.expired, form: form, sessionId: sessionId) }
             return .status(StatusReply(.expired))
         case .failure(.responseTooLarge):
             // "Try again" could never succeed: the link is as good as broken.
@@ -205,6 +208,8 @@ struct FormFlow: Sendable {
             case .failure(let error): return unavailable(error, logger: logger)
             }
         }
+        // The link opened (a step's own address is a move within the form, not an opening).
+        if step == nil { activity.reached(.opened, form: form, sessionId: sessionId) }
         if form.verification != nil, !passes.isValid(cookies.pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
             guard let step = pages.verification(form.id, language: language) else { return .status(StatusReply(.notFound)) }
             return .verification(
@@ -333,7 +338,9 @@ struct FormFlow: Sendable {
             if form.fields.contains(where: \.takesContextValue) {
                 switch await fetchContext(sessionId, logger: logger) {
                 case .success(let fetched): context = FormContext(content: fetched.content)
-                case .failure(.dialogNotFound): return .status(StatusReply(.expired, language: language, form: form))
+                case .failure(.dialogNotFound):
+                    activity.reached(.expired, form: form, sessionId: sessionId)
+                    return .status(StatusReply(.expired, language: language, form: form))
                 case .failure(let error):
                     logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
                     return unavailable(error, logger: logger)
@@ -342,6 +349,7 @@ struct FormFlow: Sendable {
             let validation = page.form.validate(values, context: context)
             let errors = FieldError.combining(validation.errors, fileProblems, in: form)
             guard errors.isEmpty else {
+                activity.invalid(errors, form: form, sessionId: sessionId)
                 // The intro may quote the context: fetch it if not done yet, but a failure must not
                 // cost the person their answers.
                 if context == nil, case .success(let fetched) = await fetchContext(sessionId, logger: logger) {
@@ -373,7 +381,9 @@ struct FormFlow: Sendable {
                 createdAt: submittedAt
             )
             switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(deliverer.claimLease.inSeconds)) {
-            case .stored(let stored): entry = stored
+            case .stored(let stored):
+                entry = stored
+                activity.reached(declined ? .declined : .submitted, form: form, sessionId: sessionId)
             case .alreadyConsumed: return .status(StatusReply(.alreadyCompleted, language: language, form: form, statusCode: 409))
             }
         } catch {

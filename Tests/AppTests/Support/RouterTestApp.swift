@@ -92,6 +92,10 @@ struct RouterTestApp: BrowserRequests, Sendable {
     let poster: InMemoryPoster
     /// The clock of link expiry and verification passes.
     let clock: TestDateClock
+    /// The funnel's marks: ``FunnelWriter/flush()`` stores what the requests so far marked, in
+    /// ``funnelStore``.
+    let funnel: FunnelWriter
+    let funnelStore: InMemoryFunnelStore
     /// The app's forms: ``FormLibrary/reload(logger:)`` reads `FORMS_DIRECTORY` again, as `SIGHUP` does.
     let forms: FormLibrary
     /// `security.secret`, for tests that sign what the app would.
@@ -129,6 +133,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let sessions = InMemorySessionStateStore(outbox: store)
         let drafts = InMemoryDraftStore(outbox: store)
         let files = InMemoryFileStore(outbox: store)
+        let funnel = InMemoryFunnelStore()
         let clock = TestDateClock()
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
@@ -141,6 +146,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             now: clock.function,
             metricsFactory: metricsFactory
         )
+        let funnelWriter = FunnelWriter(store: funnel, logger: quietLogger, metricsFactory: metricsFactory)
         let dependencies = AppDependencies(
             forms: forms,
             messages: messages,
@@ -148,6 +154,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             sessions: sessions,
             drafts: drafts,
             files: files,
+            funnel: funnelWriter,
             contexts: contexts,
             deliverer: Deliverer(store: store, poster: poster, settings: config.delivery, logger: quietLogger, metricsFactory: metricsFactory),
             tokens: poster,
@@ -168,6 +175,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
                     files: files,
                     poster: poster,
                     clock: clock,
+                    funnel: funnelWriter,
+                    funnelStore: funnel,
                     forms: forms
                 )
             )
