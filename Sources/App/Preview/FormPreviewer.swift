@@ -1,6 +1,7 @@
 import AlvariaModels
 import Forms
 import Foundation
+import Metrics
 
 /// What the preview shows for a request: a form page or a verification step (the app's own
 /// pages), the Outcome a submit would make, another state to go to, or nothing (a step's
@@ -82,27 +83,49 @@ struct FormPreviewer: Sendable {
     /// A previewed form's post (`_lang`, `_action`, a step's `_step`, the fields): the page again
     /// with the server's validation errors, the next state, or the Outcome it would send.
     ///
-    /// - Parameter files: how many files were posted under each file field; they are not kept.
-    func submit(formId: String, values posted: FormValues, files: [String: Int] = [:]) -> PreviewResult? {
+    /// - Parameter uploads: the files posted; each is inspected as the app inspects it (its kind
+    ///   from its bytes, in the field's `accept`, whole, within `maxSize`), then dropped.
+    func submit(formId: String, values posted: FormValues, uploads: [UploadedFile] = []) -> PreviewResult? {
         guard let form = snapshot.forms[formId] else { return nil }
         let language = snapshot.language(of: form, requested: posted.first("_lang"))
         let action = posted.first("_action") ?? "submit"
         if action == "decline", let variables = form.declineVariables(submittedAt: now()) {
             return outcome(form, language: language, declined: true, variables: variables)
         }
-        var values = posted
-        for (name, count) in files where count > 0 {
-            // Stand-ins for the files the app would have stored: the field holds them.
-            values[name] = posted[name] + (1...count).map { "preview-file-\($0)" }
-        }
-        if form.isMultiStep { return submitStep(form, language: language, action: action, values: values) }
+        let (values, fileProblems) = Self.receive(uploads, posted: posted, form: form)
+        if form.isMultiStep { return submitStep(form, language: language, action: action, values: values, fileProblems: fileProblems) }
         guard let page = pages.form(form.id, language: language) else { return nil }
         let example = form.example ?? Self.noContext
         let validation = page.form.validate(values, context: example)
-        guard validation.isValid else {
-            return view(page, values: validation.values, errors: validation.errors, introHTML: page.form.renderIntro(context: example))
+        let errors = FieldError.combining(validation.errors, fileProblems, in: form)
+        guard errors.isEmpty else {
+            return view(page, values: validation.values, errors: errors, introHTML: page.form.renderIntro(context: example))
         }
         return outcome(form, language: language, declined: false, variables: form.outcomeVariables(for: validation.values, submittedAt: now()))
+    }
+
+    /// As ``FormFlow/receiveFiles(_:posted:form:sessionId:logger:)`` without a store: each file
+    /// field holds a stand-in id per accepted file (none kept from earlier posts: nothing was
+    /// kept), and a refused file is its field's problem.
+    static func receive(_ uploads: [UploadedFile], posted: FormValues, form: FormDefinition) -> (FormValues, [FieldError]) {
+        guard form.hasFileFields else { return (posted, []) }
+        // The app's inspection, uncounted: a preview is no traffic.
+        let intake = FileIntake(factory: NOOPMetricsHandler.instance)
+        var values = posted
+        var problems: [FieldError] = []
+        for field in form.fields where field.type == .file {
+            var ids: [String] = []
+            var problem: FieldProblem?
+            for upload in uploads where upload.field == field.name {
+                switch intake.verdict(on: upload, for: field, form: form.id) {
+                case .refused(let refusal): problem = problem ?? refusal
+                case .accepted: ids.append("preview-file-\(ids.count + 1)")
+                }
+            }
+            if let problem { problems.append(FieldError(field: field.name, problem: problem)) }
+            values[field.name] = Array(ids.suffix(field.maxFiles))
+        }
+        return (values, problems)
     }
 
     /// The verification step's answers, compared with the example's: the form when they match,
@@ -135,7 +158,13 @@ struct FormPreviewer: Sendable {
 
     /// `next` checks the step and goes on to the next state; `back` and `save` keep nothing; the
     /// review's `submit` checks the example's answers as the whole form.
-    private func submitStep(_ form: FormDefinition, language: String, action: String, values: FormValues) -> PreviewResult? {
+    private func submitStep(
+        _ form: FormDefinition,
+        language: String,
+        action: String,
+        values: FormValues,
+        fileProblems: [FieldError]
+    ) -> PreviewResult? {
         let url = { (state: PreviewState) in PreviewURLs.page(form.id, language: language, state: state) }
         let posted = values.first("_step")
         if action == "save" { return .saved }
@@ -146,14 +175,15 @@ struct FormPreviewer: Sendable {
         guard let (index, step) = posted.flatMap(form.step(id:)) else { return .redirect(url(PreviewState.start(of: form))) }
         if action == "back" { return .redirect(url(.step(form.steps[max(index - 1, 0)].id))) }
         let validation = form.validate(values, context: nil, step: step)
-        guard validation.isValid else {
+        let errors = FieldError.combining(validation.errors, fileProblems.filter { form.step(holding: $0.field)?.id == step.id }, in: form)
+        guard errors.isEmpty else {
             return stepPage(
                 form,
                 index: index,
                 language: language,
                 context: form.example ?? Self.noContext,
                 values: validation.values,
-                errors: validation.errors
+                errors: errors
             )
         }
         let next = form.steps.indices.contains(index + 1) ? PreviewState.step(form.steps[index + 1].id) : .review

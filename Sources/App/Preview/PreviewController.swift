@@ -65,12 +65,12 @@ struct PreviewController: Sendable {
         let snapshot = await folder.current()
         let formId = try context.parameters.require("formId")
         guard let form = snapshot.forms[formId] else { return notFound(snapshot) }
-        let posted: (values: FormValues, files: [String: Int])
+        let posted: (values: FormValues, files: [UploadedFile])
         switch await read(request, form: form) {
         case .success(let read): posted = read
         case .failure(let refusal): return Response(status: refusal.status)
         }
-        guard let result = FormPreviewer(snapshot: snapshot).submit(formId: formId, values: posted.values, files: posted.files) else {
+        guard let result = FormPreviewer(snapshot: snapshot).submit(formId: formId, values: posted.values, uploads: posted.files) else {
             return notFound(snapshot)
         }
         return respond(result, snapshot: snapshot, status: nil, shownAgainAt: shownAgain(form, snapshot: snapshot, posted: posted.values))
@@ -105,9 +105,9 @@ struct PreviewController: Sendable {
 
     // MARK: - Helpers
 
-    /// The post's values and how many files came under each field (read, then dropped); a
+    /// The post's values and files (inspected, then dropped: see ``FormPreviewer/receive(_:posted:form:)``); a
     /// status for a post the app would refuse too.
-    private func read(_ request: Request, form: FormDefinition) async -> Result<(values: FormValues, files: [String: Int]), Refusal> {
+    private func read(_ request: Request, form: FormDefinition) async -> Result<(values: FormValues, files: [UploadedFile]), Refusal> {
         let contentType = request.headers[.contentType] ?? ""
         if let boundary = MultipartBody.boundary(of: contentType) {
             let limits = MultipartBody.Limits(
@@ -118,9 +118,7 @@ struct PreviewController: Sendable {
             )
             do {
                 let body = try await MultipartBody.read(request.body, boundary: boundary, limits: limits)
-                var files: [String: Int] = [:]
-                for file in body.files where file.bytes?.isEmpty == false { files[file.field, default: 0] += 1 }
-                return .success((FormValues(body.values), files))
+                return .success((FormValues(body.values), body.files))
             } catch .malformed {
                 return .failure(.badRequest)
             } catch {
@@ -130,7 +128,7 @@ struct PreviewController: Sendable {
         guard contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") else { return .failure(.badRequest) }
         do {
             let body = try await request.body.collect(upTo: maxBodySize)
-            return .success((FormValues(try URLEncodedForm.decode(bytes: body.readableBytesView)), [:]))
+            return .success((FormValues(try URLEncodedForm.decode(bytes: body.readableBytesView)), []))
         } catch is URLEncodedForm.MalformedError {
             return .failure(.badRequest)
         } catch {

@@ -232,6 +232,31 @@ struct FormPreviewTests {
         }
     }
 
+    @Test("a posted file is inspected as the app inspects it and then dropped: a refused one is its field's error")
+    func uploads() async throws {
+        let photo = try UploadTests.fixture("photo-progressive.jpg")
+        let fields = [("_lang", "en"), ("description", "A dent"), ("damageDate", "2026-01-02"), ("_action", "submit")]
+        try await PreviewTestApp.run { app in
+            let post = { (files: [(field: String, bytes: [UInt8], name: String)]) in
+                try await app.client.execute(
+                    uri: "/f/damage-photo?sessionId=preview",
+                    method: .post,
+                    headers: [.contentType: "multipart/form-data; boundary=\(UploadTests.boundary)"],
+                    body: UploadTests.multipart(fields, files: files)
+                )
+            }
+            let taken = try await post([(field: "photo", bytes: photo, name: "dent.jpg")])
+            #expect(taken.status == .ok)
+            #expect(taken.text.contains("<tr><td>photo</td><td>(1 signed file link: a preview keeps no file)</td></tr>"))
+            let refused = try await post([(field: "photo", bytes: Array("<html>not a photo</html>".utf8), name: "dent.png")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("id=\"field-photo-error\""))
+            #expect(refused.text.contains(HTMLEscaping.escape(FieldProblem.fileType.englishMessage)))
+            let missing = try await post([])
+            #expect(missing.status == .unprocessableContent, "the photo is required")
+        }
+    }
+
     @Test("the verification step accepts the example's answers and refuses others, counting nothing")
     func verification() async throws {
         try await PreviewTestApp.run { app in
