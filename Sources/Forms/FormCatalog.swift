@@ -84,7 +84,7 @@ public struct FormCatalog: Sendable {
         self.init(checked: forms)
     }
 
-    private init(checked forms: [FormDefinition]) {
+    init(checked forms: [FormDefinition]) {
         self.forms = forms.sorted { $0.id < $1.id }
         positions = Dictionary(uniqueKeysWithValues: self.forms.enumerated().map { ($1.id, $0) })
     }

@@ -20,7 +20,7 @@ extension FormDefinition {
 struct FormFileReader {
     static let formKeys = [
         "id", "title", "intro", "default", "submitLabel", "fields", "outcome", "decline", "translations",
-        "language", "branding", "verify", "expiresAfter", "steps",
+        "language", "branding", "verify", "expiresAfter", "steps", "example",
     ]
     static let fieldKeys = [
         "name", "label", "type", "required", "minLength", "maxLength", "pattern", "min", "max", "step",
@@ -134,6 +134,7 @@ struct FormFileReader {
         }
         form.translations = readTranslations(keys["translations"])
         form.verification = readVerification(keys["verify"])
+        form.example = readExample(keys["example"])
         form.expiresAfter = readDuration(keys["expiresAfter"], "expiresAfter")
         return form
     }

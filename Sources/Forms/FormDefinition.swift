@@ -43,6 +43,9 @@ public struct FormDefinition: Sendable {
     public var verification: Verification?
     /// `expiresAfter:`: how long the link works after its first opening.
     public var expiresAfter: Duration?
+    /// `example:`: a context a CX script might send, for `disposable-app forms preview`; never
+    /// used when serving people.
+    public var example: FormContext?
     /// The file the form came from, for messages.
     public var sourceFile: String
     /// The form's version: a content hash of its file (``FormVersion``), set by ``FormCatalog``

@@ -3,12 +3,13 @@ import ArgumentParser
 import Forms
 import Foundation
 
-/// `disposable-app forms check [DIR] [--format text|json]`: for form authors and pipelines.
+/// `disposable-app forms check [DIR] [--format text|json]` and `forms preview [DIR]`: for form
+/// authors and pipelines.
 struct FormsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forms",
         abstract: "Work with form definition files.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Preview.self]
     )
 
     /// Every problem of every form file, with the check the server runs at start-up
