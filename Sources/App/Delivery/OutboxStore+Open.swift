@@ -2,7 +2,7 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// An opened outbox store, the session state, draft and file stores on the same database, and what they need around them.
+/// An opened outbox store, the session state, draft, file and event stores on the same database, and what they need around them.
 public struct OpenedOutboxStore: Sendable {
     public let store: any OutboxStore
     /// Verification and expiry state, in the outbox's database (the same SQLite file or
@@ -14,6 +14,8 @@ public struct OpenedOutboxStore: Sendable {
     /// Uploaded files, in the outbox's database, so every instance serves every file: storing an
     /// outcome leaves them (it links to them); only the retention job erases them.
     public let files: any FileStore
+    /// The live event feed's outbox, in the outbox's database, so every instance's sender shares it.
+    public let events: any EventStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
@@ -41,6 +43,7 @@ public enum OutboxStores {
             sessions: SQLiteSessionStateStore(database: database),
             drafts: SQLiteDraftStore(database: database),
             files: SQLiteFileStore(database: database),
+            events: SQLiteEventStore(database: database),
             services: [],
             prepare: {}
         )
@@ -55,6 +58,7 @@ public enum OutboxStores {
             sessions: PostgresSessionStateStore(database: database),
             drafts: PostgresDraftStore(database: database),
             files: PostgresFileStore(database: database),
+            events: PostgresEventStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }
         )
