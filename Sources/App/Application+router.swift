@@ -19,6 +19,9 @@ struct AppDependencies: Sendable {
     let files: any FileStore
     let contexts: any ContextSource
     let deliverer: Deliverer
+    /// The live event feed: the flow records link.opened, verification.*, step.completed and
+    /// form.* here (``EventRecorder/off`` when `events.url` is unset).
+    var events: EventRecorder = .off
     /// For `/readyz`: a token can be had.
     let tokens: any AccessTokenSource
     let metrics: PrometheusCollectorRegistry

@@ -23,35 +23,44 @@ public import ServiceLifecycle
 /// And it erases uploaded files older than `files.retention` (7 days by default), whether or not
 /// their outcome was delivered: a link to one then answers 410. Counted in `files_erased_total`;
 /// logged as a count and a size only, never a file's name, session or content.
+///
+/// And it deletes the live event feed's delivered and given-up events finished more than
+/// `events.retention` ago (7 days by default), feed on or off. Counted in `events_purged_total`.
 public struct RetentionService: Service {
     let store: any OutboxStore
     let sessions: (any SessionStateStore)?
     let drafts: (any DraftStore)?
     let files: (any FileStore)?
+    let events: (any EventStore)?
     let retainValues: Duration
     let retainSessionStates: Duration
     let retainDrafts: Duration
     let retainFiles: Duration
+    let retainEvents: Duration
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
     let erased: Counter
     let draftsPurged: Counter
     let filesErased: Counter
+    let eventsPurged: Counter
 
     /// - Parameters:
     ///   - settings: `retention.*` (tests shorten the interval there).
     ///   - draftRetention: `drafts.retention`.
     ///   - fileRetention: `files.retention`.
+    ///   - eventRetention: `events.retention`.
     ///   - now: the clock a pass measures the retention against.
     public init(
         store: any OutboxStore,
         sessions: (any SessionStateStore)? = nil,
         drafts: (any DraftStore)? = nil,
         files: (any FileStore)? = nil,
+        events: (any EventStore)? = nil,
         settings: RetentionSettings,
         draftRetention: Duration = DraftSettings.defaultRetention,
         fileRetention: Duration = FileSettings.defaultRetention,
+        eventRetention: Duration = EventSettings.defaultRetention,
         logger: Logger,
         metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -60,10 +69,12 @@ public struct RetentionService: Service {
         self.sessions = sessions
         self.drafts = drafts
         self.files = files
+        self.events = events
         self.retainValues = settings.deliveredValues
         self.retainSessionStates = settings.sessionStates
         self.retainDrafts = draftRetention
         self.retainFiles = fileRetention
+        self.retainEvents = eventRetention
         self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
@@ -72,6 +83,7 @@ public struct RetentionService: Service {
         self.erased = Counter(label: "outbox_values_erased_total", factory: metricsFactory)
         self.draftsPurged = Counter(label: "drafts_purged_total", factory: metricsFactory)
         self.filesErased = Counter(label: "files_erased_total", factory: metricsFactory)
+        self.eventsPurged = Counter(label: "events_purged_total", factory: metricsFactory)
     }
 
     /// One pass: erases the values of outcomes delivered before now minus the retention; returns
@@ -129,7 +141,18 @@ public struct RetentionService: Service {
         return erased
     }
 
-    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()`` and ``purgeFiles()`` at once, then every
+    /// Deletes delivered and given-up events finished before now minus `events.retention`; returns
+    /// how many. Logs the count only.
+    @discardableResult
+    public func purgeEvents() async throws -> Int {
+        guard let events else { return 0 }
+        let count = try await events.purgeFinished(before: now().addingTimeInterval(-retainEvents.inSeconds))
+        eventsPurged.increment(by: count)
+        if count > 0 { logger.info("Deleted sent events past their retention", metadata: ["events.deleted": "\(count)"]) }
+        return count
+    }
+
+    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()``, ``purgeFiles()`` and ``purgeEvents()`` at once, then every
     /// `interval`, until graceful shutdown (a pass under way finishes first: each step is one statement).
     public func run() async throws {
         logger.info(
@@ -142,9 +165,10 @@ public struct RetentionService: Service {
                 try await purgeSessionStates()
                 try await purgeDrafts()
                 try await purgeFiles()
+                try await purgeEvents()
             } catch {
                 logger.error(
-                    "Cannot erase the values of delivered outcomes, old session state, old drafts or old files; will try again",
+                    "Cannot erase the values of delivered outcomes, old session state, old drafts, old files or old events; will try again",
                     metadata: ["outbox.storeError": "\(error)", "outbox.retryIn": "\(Deliverer.describe(interval))"]
                 )
             }
