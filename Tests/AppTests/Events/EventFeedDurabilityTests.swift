@@ -69,9 +69,10 @@ struct EventFeedDurabilityTests {
                         }
                     }
                     let settings = try EventFeed.settings(url: url)
+                    let metrics = [TestMetrics(), TestMetrics()]
                     let senders = [
-                        EventFeed.sender(store: first.events, client: client, settings: settings),
-                        EventFeed.sender(store: second.events, client: client, settings: settings),
+                        EventFeed.sender(store: first.events, client: client, settings: settings, metrics: EventMetrics(factory: metrics[0])),
+                        EventFeed.sender(store: second.events, client: client, settings: settings, metrics: EventMetrics(factory: metrics[1])),
                     ]
                     try await EventFeed.running(senders) {
                         try await waitUntil(limit: .seconds(30)) { receiver.delivered.count >= 32 }
@@ -92,6 +93,14 @@ struct EventFeedDurabilityTests {
                         #expect(order == order.sorted(), "session s-\(index) attempts out of order: \(order)")
                     }
                     #expect(try await first.events.counts() == [.pending: 0, .delivered: 32, .abandoned: 0])
+                    // Both instances did their share: the guarantees above held between them, not for one alone.
+                    let deliveredBy = try metrics.map { metrics in
+                        try EventType.allCases.reduce(Int64(0)) { sum, type in
+                            sum + (try metrics.expectCounter("events_delivered_total", [("type", type.rawValue)]).totalValue)
+                        }
+                    }
+                    #expect(deliveredBy.reduce(0, +) == 32)
+                    #expect(deliveredBy.allSatisfy { $0 > 0 }, "one instance delivered everything: \(deliveredBy)")
                 }
             }
         }
