@@ -9,11 +9,15 @@ extension EventSender {
     /// the URL (its query may carry a token).
     enum AttemptFailure: Error {
         case status(Int)
+        /// A 3xx the shared client followed: what answered was not `events.url`, and a 301, 302 or
+        /// 303 would have turned the POST into a GET without the event.
+        case redirected
         case network(String)
 
         var reason: String {
             switch self {
             case .status(let code): "the receiver answered \(code)"
+            case .redirected: "the receiver redirected; set events.url to the final address"
             case .network(let kind): "no answer from the receiver (\(kind))"
             }
         }
@@ -54,9 +58,11 @@ extension EventSender {
         request.headers.add(name: "webhook-signature", value: settings.signer.signature(id: event.webhookId, timestamp: timestamp, body: event.body))
         request.body = .bytes(ByteBuffer(string: event.body))
         let status: Int
+        let redirected: Bool
         do {
             let response = try await httpClient.execute(request, timeout: TimeAmount(settings.timeout))
             status = Int(response.status.code)
+            redirected = response.history.count > 1
             // Read (and drop) the answer so the connection goes back to the pool; a large one is cut short.
             _ = try? await response.body.collect(upTo: Self.maxResponseBytes)
         } catch let error as HTTPClientError {
@@ -64,6 +70,7 @@ extension EventSender {
         } catch {
             throw .network("\(type(of: error))")
         }
+        guard !redirected else { throw .redirected }
         guard (200..<300).contains(status) else { throw .status(status) }
     }
 

@@ -140,6 +140,30 @@ struct EventSenderTests {
         }
     }
 
+    @Test("a redirect is not a delivery: the event stays pending with the reason, and goes once the receiver answers itself")
+    func redirectIsNotDelivery() async throws {
+        try await WebhookReceiver.run(secret: EventFeed.secret) { receiver, url in
+            try await EventFeed.withHTTPClient { client in
+                receiver.redirect.withLock { $0 = "/moved" }
+                let store = InMemoryEventStore()
+                await EventFeed.recorder(store).record(.formSubmitted, sessionId: "s-1", formId: "claim", formVersion: "3", at: Date())
+                let sender = EventFeed.sender(store: store, client: client, settings: try EventFeed.settings(url: url))
+                await sender.sendDue()
+                #expect(receiver.movedRequests.withLock { $0 } == 1, "the client followed it, as a GET")
+                let event = try #require(try await store.events(state: nil, limit: 1).first)
+                #expect(event.state == .pending)
+                #expect(event.lastError == "the receiver redirected; set events.url to the final address")
+
+                receiver.redirect.withLock { $0 = nil }
+                try await waitUntil {
+                    await sender.sendDue()
+                    return receiver.delivered.count == 1
+                }
+                #expect(try await store.events(state: nil, limit: 1).first?.state == .delivered)
+            }
+        }
+    }
+
     @Test("a receiver that never answers holds up no recording, and its timeout is retried")
     func deadReceiverDelaysNothing() async throws {
         try await WebhookReceiver.run(secret: EventFeed.secret) { receiver, url in

@@ -49,6 +49,10 @@ final class WebhookReceiver: Sendable {
     let concurrentRepeats = Mutex(0)
     /// Ids that came with two different bodies.
     let reusedIds = Mutex<[String]>([])
+    /// When set, every POST is answered 302 to this location (`/moved`, which answers GET with 200).
+    let redirect = Mutex<String?>(nil)
+    /// Requests that followed a redirect to `/moved`.
+    let movedRequests = Mutex(0)
     /// How long each request takes to answer.
     let latency = Mutex<Duration>(.zero)
     /// The status for a verified attempt, given its webhook-id and how many attempts of that id
@@ -75,8 +79,16 @@ final class WebhookReceiver: Sendable {
         let receiver = try WebhookReceiver(secret: secret)
         let router = Router()
         router.post(RouterPath(path)) { request, context in
+            if let location = receiver.redirect.withLock({ $0 }) {
+                return Response(status: .found, headers: [.location: location])
+            }
             let bytes = try await request.body.collect(upTo: 1 << 20)
             return Response(status: try await receiver.receive(request.headers, body: String(buffer: bytes)))
+        }
+        // Where a redirect leads: answers anything with 200, and counts it.
+        router.on(RouterPath("/moved"), method: .get) { _, _ in
+            receiver.movedRequests.withLock { $0 += 1 }
+            return Response(status: .ok)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
         return try await app.test(.live) { client in
