@@ -162,7 +162,8 @@ public func buildApplication(
 }
 
 /// The factory for all of the app's metrics, writing to `registry`. Delivery latency runs from the
-/// submit to Alvaria's 204 (an event's from the event to its receiver's 2xx), which may take hours while Alvaria is down: it gets longer buckets.
+/// submit to Alvaria's 204 (an event's, from the event to its receiver's 2xx), which may take hours
+/// while the other end is down: it gets longer buckets.
 private func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
     var factory = PrometheusMetricsFactory(registry: registry)
     let deliveryBuckets: [Duration] = [
@@ -170,7 +171,6 @@ private func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> Promet
         .seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(4 * 3600),
     ]
     factory.durationHistogramBuckets["outbox_delivery_latency_seconds"] = deliveryBuckets
-    // The same for events: a receiver can be down for hours too.
     factory.durationHistogramBuckets["events_delivery_latency_seconds"] = deliveryBuckets
     return factory
 }
