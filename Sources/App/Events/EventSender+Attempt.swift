@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 extension EventSender {
     /// Why an attempt did not deliver: what `lastError` keeps and the logs say. Never a value, nor
@@ -25,7 +26,30 @@ extension EventSender {
 
     /// One attempt of a claimed event, and recording what came of it, in the store and the metrics.
     /// Logs carry the event's store id, type, attempt number and the failure's reason.
+    ///
+    /// Traced as `event delivery`, a root span of its own (the sender runs outside any request),
+    /// with the event's id, type and attempt, never the URL nor the session.
     func attempt(_ event: StoredEvent) async {
+        await withSpan("event delivery") { span in
+            span.updateAttributes { attributes in
+                attributes["events.id"] = event.id
+                attributes["events.type"] = event.type.rawValue
+                attributes["events.attempt"] = event.attempts + 1
+            }
+            let result = await deliver(event)
+            span.attributes["events.result"] = result.rawValue
+            if result != .delivered { span.setStatus(SpanStatus(code: .error)) }
+        }
+    }
+
+    /// What came of one attempt, for its span.
+    enum AttemptResult: String {
+        case delivered, retry
+        case givenUp = "given up"
+    }
+
+    /// Posts the event and records the result.
+    private func deliver(_ event: StoredEvent) async -> AttemptResult {
         var logger = logger
         logger[metadataKey: "events.id"] = "\(event.id)"
         logger[metadataKey: "events.type"] = "\(event.type.rawValue)"
@@ -33,8 +57,7 @@ extension EventSender {
         do throws(AttemptFailure) {
             try await post(event)
         } catch {
-            await handle(error, of: event, logger: logger)
-            return
+            return await handle(error, of: event, logger: logger)
         }
         let current = now()
         metrics.delivered[event.type]?.increment()
@@ -44,6 +67,7 @@ extension EventSender {
         // The receiver has it whatever happens next; if this write fails the claim expires and the
         // event is posted again under the same webhook-id (at least once).
         await write("delivery", logger: logger) { try await self.store.markDelivered(id: event.id, at: current) }
+        return .delivered
     }
 
     /// POSTs the stored body with the Standard Webhooks headers; returns on a 2xx.
@@ -75,7 +99,7 @@ extension EventSender {
     }
 
     /// A failed attempt: retried after a backoff, or given up once the event is older than `events.maxAge`.
-    private func handle(_ failure: AttemptFailure, of event: StoredEvent, logger: Logger) async {
+    private func handle(_ failure: AttemptFailure, of event: StoredEvent, logger: Logger) async -> AttemptResult {
         var logger = logger
         logger[metadataKey: "events.reason"] = "\(failure.reason)"
         let current = now()
@@ -84,7 +108,7 @@ extension EventSender {
             metrics.givenUp[event.type]?.increment()
             logger.error("Event not delivered in time; giving up, the session's next event may go")
             await write("abandonment", logger: logger) { try await self.store.markAbandoned(id: event.id, reason: reason, at: current) }
-            return
+            return .givenUp
         }
         let attempts = event.attempts + 1
         let delay = retryPolicy.delay(afterAttempts: attempts)
@@ -98,6 +122,7 @@ extension EventSender {
                 lastError: failure.reason
             )
         }
+        return .retry
     }
 
     /// Writes an attempt's result; a store failure is logged, not thrown: the claim then expires
