@@ -82,12 +82,17 @@ public func buildApplication(
         queueTimeout: config.limits.upstreamQueueTimeout
     )
 
+    // The live event feed: with events.url unset, no metrics, no sender, and a recorder that does nothing.
+    let eventMetrics = config.events.map { _ in EventMetrics(factory: metricsFactory) }
+    let events =
+        eventMetrics.map { EventRecorder(store: parts.store.events, metrics: $0, logger: logger) } ?? .off
     let deliverer = Deliverer(
         store: parts.store.store,
         poster: alvaria,
         settings: config.delivery,
         logger: logger,
-        metricsFactory: metricsFactory
+        metricsFactory: metricsFactory,
+        events: events
     )
     let retention = RetentionService(
         store: parts.store.store,
@@ -95,14 +100,22 @@ public func buildApplication(
         drafts: parts.store.drafts,
         files: parts.store.files,
         funnel: parts.store.funnel,
+        events: parts.store.events,
         settings: config.retention,
         draftRetention: config.drafts.retention,
         fileRetention: config.files.retention,
+        eventRetention: config.events?.retention ?? EventSettings.defaultRetention,
         logger: logger,
         metricsFactory: metricsFactory
     )
     services.append(StartsAfter(ready: parts.store.prepare, service: deliverer))
     services.append(StartsAfter(ready: parts.store.prepare, service: retention))
+    if let settings = config.events, let eventMetrics {
+        // After the HTTP client's service, so it stops before the client; posts nothing in a request.
+        let sender = EventSender(store: parts.store.events, httpClient: httpClient, settings: settings, logger: logger, metrics: eventMetrics)
+        services.append(StartsAfter(ready: parts.store.prepare, service: sender))
+    }
+
     let funnel = FunnelWriter(store: parts.store.funnel, logger: logger, metricsFactory: metricsFactory)
     services.append(StartsAfter(ready: parts.store.prepare, service: funnel))
 
@@ -122,6 +135,7 @@ public func buildApplication(
             funnel: funnel,
             contexts: alvaria,
             deliverer: deliverer,
+            events: events,
             tokens: tokens,
             metrics: metrics,
             metricsFactory: metricsFactory,
@@ -157,13 +171,16 @@ public func buildApplication(
 }
 
 /// The factory for all of the app's metrics, writing to `registry`. Delivery latency runs from the
-/// submit to Alvaria's 204, which may take hours while Alvaria is down: it gets longer buckets.
+/// submit to Alvaria's 204 (an event's, from the event to its receiver's 2xx), which may take hours
+/// while the other end is down: it gets longer buckets.
 private func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
     var factory = PrometheusMetricsFactory(registry: registry)
-    factory.durationHistogramBuckets["outbox_delivery_latency_seconds"] = [
+    let deliveryBuckets: [Duration] = [
         .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
         .seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(4 * 3600),
     ]
+    factory.durationHistogramBuckets["outbox_delivery_latency_seconds"] = deliveryBuckets
+    factory.durationHistogramBuckets["events_delivery_latency_seconds"] = deliveryBuckets
     return factory
 }
 

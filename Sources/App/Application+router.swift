@@ -22,6 +22,9 @@ struct AppDependencies: Sendable {
     let funnel: FunnelWriter
     let contexts: any ContextSource
     let deliverer: Deliverer
+    /// The live event feed: the flow records link.opened, verification.*, step.completed and
+    /// form.* here (``EventRecorder/off`` when `events.url` is unset).
+    var events: EventRecorder = .off
     /// For `/readyz`: a token can be had.
     let tokens: any AccessTokenSource
     let metrics: PrometheusCollectorRegistry

@@ -6,6 +6,7 @@ extension AppConfig {
     /// Keys whose values are secrets: refused in the YAML file, redacted by swift-configuration.
     static let secretKeys = [
         "alvaria.clientSecret", "alvaria.apiKey", "security.secret", "security.previousSecrets", "database.url", "tracing.otlpHeaders",
+        "events.secret",
     ]
 
     /// The providers in order of precedence: environment, then an optional secrets file

@@ -24,6 +24,8 @@ public struct AppConfig: Sendable {
     public var log: LogSettings
     /// OpenTelemetry tracing; nil (no tracer at all) unless `tracing.otlpEndpoint` is set.
     public var tracing: TracingSettings?
+    /// The live event feed (signed webhooks); nil (off, nothing recorded) unless `events.url` is set.
+    public var events: EventSettings?
     /// What is allowed but unwise (a secrets file others can read): logged at start-up.
     public var warnings: [String] = []
 
@@ -45,6 +47,7 @@ public struct AppConfig: Sendable {
         previews = PreviewSettings(&values)
         log = LogSettings(&values)
         tracing = TracingSettings.read(&values)
+        events = EventSettings.read(&values)
         if !values.problems.isEmpty {
             throw ConfigurationError(problems: values.problems)
         }

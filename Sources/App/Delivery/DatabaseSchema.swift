@@ -263,6 +263,60 @@ enum DatabaseSchema {
                 "CREATE INDEX files_created ON files (created_at)",
             ]
         ),
+        // The live event feed's own outbox (StoredEvent, EventSender): one row per event, its
+        // Standard Webhooks id fixed here (webhook_id, reused on every retry) and its body stored
+        // exactly as it is signed and sent, so a retry posts the same bytes. No field values, ever:
+        // the body names the session, the form and the step. Delivered in id order per session: the
+        // sender claims only a session's oldest pending event (events_session finds it), so a later
+        // one never overtakes an earlier one still being retried. state 'pending' until the receiver
+        // answers 2xx ('delivered') or events.maxAge passes ('abandoned', given up); finished_at
+        // serves the retention purge of both (events_finished). Times are StoredTime milliseconds;
+        // created_at is the event's own time, the one in the body.
+        SchemaMigration(
+            version: "v8-events",
+            sqlite: [
+                """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhook_id TEXT NOT NULL UNIQUE,
+                    session_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'abandoned')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    next_attempt_at INTEGER,
+                    claimed_until INTEGER,
+                    finished_at INTEGER,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX events_due ON events (next_attempt_at, id) WHERE state = 'pending'",
+                "CREATE INDEX events_session ON events (session_id, id) WHERE state = 'pending'",
+                "CREATE INDEX events_finished ON events (finished_at)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE events (
+                    id BIGSERIAL PRIMARY KEY,
+                    webhook_id TEXT NOT NULL UNIQUE,
+                    session_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'abandoned')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at BIGINT NOT NULL,
+                    next_attempt_at BIGINT,
+                    claimed_until BIGINT,
+                    finished_at BIGINT,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX events_due ON events (next_attempt_at, id) WHERE state = 'pending'",
+                "CREATE INDEX events_session ON events (session_id, id) WHERE state = 'pending'",
+                "CREATE INDEX events_finished ON events (finished_at)",
+            ]
+        ),
         // The funnel: what each session reached of its form (opened, verified, each step, the
         // review, a validation problem by field and problem, submitted, declined, expired, locked),
         // for `disposable-app report`. One row per session and mark, its first time: the key keeps a
@@ -270,7 +324,7 @@ enum DatabaseSchema {
         // count of people. `step`, `field` and `problem` are '' where they do not apply; never a
         // value the person gave. funnel_at serves the report's window and the retention purge.
         SchemaMigration(
-            version: "v8-funnel",
+            version: "v9-funnel",
             sqlite: [
                 """
                 CREATE TABLE funnel (

@@ -44,6 +44,7 @@ extension Deliverer {
             let reason = sessionId == nil ? "the stored sessionId is not valid" : "the values were purged before delivery"
             logger.error("Outcome cannot be delivered", metadata: ["outbox.reason": "\(reason)"])
             await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: reason, at: self.now()) }
+            await recordEvent(.outcomeFailed, of: entry)
             return .failed(reason: reason, dialogEnded: false)
         }
 
@@ -56,6 +57,7 @@ extension Deliverer {
         // Alvaria has it whatever happens next; if this write fails the claim expires and the
         // outcome is posted again (at least once, never lost).
         await record("delivery", logger: logger) { try await self.store.markDelivered(id: entry.id, at: self.now()) }
+        await recordEvent(.outcomeDelivered, of: entry)
         return .delivered
     }
 
@@ -67,6 +69,7 @@ extension Deliverer {
         guard error.isRetryable else {
             logger.warning("Outcome refused by Alvaria; not retrying")
             await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: error.reason, at: self.now()) }
+            await recordEvent(.outcomeFailed, of: entry)
             if case .dialogNotFound = error { return .failed(reason: error.reason, dialogEnded: true) }
             return .failed(reason: error.reason, dialogEnded: false)
         }
@@ -75,6 +78,7 @@ extension Deliverer {
             let reason = "gave up after \(Self.describe(settings.maxAge)): \(error.reason)"
             logger.error("Outcome not delivered in time; giving up")
             await record("failure", logger: logger) { try await self.store.markFailed(id: entry.id, reason: reason, at: current) }
+            await recordEvent(.outcomeFailed, of: entry)
             return .failed(reason: reason, dialogEnded: false)
         }
         let attempts = entry.attempts + 1

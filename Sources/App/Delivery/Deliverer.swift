@@ -53,6 +53,8 @@ public final class Deliverer: Service, Sendable {
     let now: @Sendable () -> Date
     let retryPolicy: RetryPolicy
     let metrics: DeliveryMetrics
+    /// outcome.delivered and outcome.failed go to the live event feed through this (``EventRecorder/off`` when it is off).
+    let events: EventRecorder
     let background = BackgroundTasks()
 
     public convenience init(
@@ -62,7 +64,8 @@ public final class Deliverer: Service, Sendable {
         logger: Logger,
         pollInterval: Duration = .seconds(1),
         now: @escaping @Sendable () -> Date = { Date() },
-        metricsFactory: any MetricsFactory
+        metricsFactory: any MetricsFactory,
+        events: EventRecorder = .off
     ) {
         self.init(
             store: store,
@@ -72,7 +75,8 @@ public final class Deliverer: Service, Sendable {
             pollInterval: pollInterval,
             now: now,
             retryPolicy: RetryPolicy(settings: settings),
-            metricsFactory: metricsFactory
+            metricsFactory: metricsFactory,
+            events: events
         )
     }
 
@@ -85,7 +89,8 @@ public final class Deliverer: Service, Sendable {
         pollInterval: Duration,
         now: @escaping @Sendable () -> Date,
         retryPolicy: RetryPolicy,
-        metricsFactory: any MetricsFactory
+        metricsFactory: any MetricsFactory,
+        events: EventRecorder = .off
     ) {
         self.store = store
         self.poster = poster
@@ -97,6 +102,7 @@ public final class Deliverer: Service, Sendable {
         self.now = now
         self.retryPolicy = retryPolicy
         self.metrics = DeliveryMetrics(factory: metricsFactory)
+        self.events = events
     }
 
     /// The submit path's first attempt: posts the freshly enqueued (claimed) entry, waiting at

@@ -2,7 +2,7 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// An opened outbox store, the session state, draft and file stores on the same database, and what they need around them.
+/// An opened outbox store, the session state, draft, file and event stores on the same database, and what they need around them.
 public struct OpenedOutboxStore: Sendable {
     public let store: any OutboxStore
     /// Verification and expiry state, in the outbox's database (the same SQLite file or
@@ -16,6 +16,8 @@ public struct OpenedOutboxStore: Sendable {
     public let files: any FileStore
     /// The funnel's marks, in the outbox's database, so that the report reads every instance's.
     public let funnel: any FunnelStore
+    /// The live event feed's outbox, in the outbox's database, so every instance's sender shares it.
+    public let events: any EventStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
     /// application's ServiceGroup so they stop last.
     public let services: [any Service]
@@ -44,6 +46,7 @@ public enum OutboxStores {
             drafts: SQLiteDraftStore(database: database),
             files: SQLiteFileStore(database: database),
             funnel: SQLiteFunnelStore(database: database),
+            events: SQLiteEventStore(database: database),
             services: [],
             prepare: {}
         )
@@ -59,6 +62,7 @@ public enum OutboxStores {
             drafts: PostgresDraftStore(database: database),
             files: PostgresFileStore(database: database),
             funnel: PostgresFunnelStore(database: database),
+            events: PostgresEventStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }
         )

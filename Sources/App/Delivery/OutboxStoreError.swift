@@ -1,4 +1,4 @@
-/// Why the outbox's database could not hand back an entry, a session's state, a draft or a file. Never
+/// Why the outbox's database could not hand back an entry, a session's state, a draft, a file or an event. Never
 /// carries outcome values, nor a file's content.
 public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A row that does not read back as an ``OutboxEntry`` (or one that could not be written).
@@ -9,6 +9,8 @@ public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case unreadableDraft(reason: String)
     /// A `files` row that does not read back as a ``StoredFile``.
     case unreadableFile(reason: String)
+    /// An `events` row that does not read back as a ``StoredEvent``.
+    case unreadableEvent(reason: String)
     /// The database did not answer in time (it is down, or overloaded).
     case unavailable(reason: String)
 
@@ -18,6 +20,7 @@ public enum OutboxStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         case .unreadableSessionState(let reason): "session state: \(reason)"
         case .unreadableDraft(let reason): "draft: \(reason)"
         case .unreadableFile(let reason): "file: \(reason)"
+        case .unreadableEvent(let reason): "event: \(reason)"
         case .unavailable(let reason): "outbox unavailable: \(reason)"
         }
     }

@@ -24,6 +24,9 @@ public import ServiceLifecycle
 /// their outcome was delivered: a link to one then answers 410. Counted in `files_erased_total`;
 /// logged as a count and a size only, never a file's name, session or content.
 ///
+/// And it deletes the live event feed's delivered and given-up events finished more than
+/// `events.retention` ago (7 days by default), feed on or off. Counted in `events_purged_total`.
+///
 /// And it deletes the funnel's marks older than `retention.funnel` (90 days by default).
 public struct RetentionService: Service {
     let store: any OutboxStore
@@ -31,22 +34,26 @@ public struct RetentionService: Service {
     let drafts: (any DraftStore)?
     let files: (any FileStore)?
     let funnel: (any FunnelStore)?
+    let events: (any EventStore)?
     let retainValues: Duration
     let retainSessionStates: Duration
     let retainDrafts: Duration
     let retainFiles: Duration
     let retainFunnel: Duration
+    let retainEvents: Duration
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
     let erased: Counter
     let draftsPurged: Counter
     let filesErased: Counter
+    let eventsPurged: Counter
 
     /// - Parameters:
     ///   - settings: `retention.*` (tests shorten the interval there).
     ///   - draftRetention: `drafts.retention`.
     ///   - fileRetention: `files.retention`.
+    ///   - eventRetention: `events.retention`.
     ///   - now: the clock a pass measures the retention against.
     public init(
         store: any OutboxStore,
@@ -54,9 +61,11 @@ public struct RetentionService: Service {
         drafts: (any DraftStore)? = nil,
         files: (any FileStore)? = nil,
         funnel: (any FunnelStore)? = nil,
+        events: (any EventStore)? = nil,
         settings: RetentionSettings,
         draftRetention: Duration = DraftSettings.defaultRetention,
         fileRetention: Duration = FileSettings.defaultRetention,
+        eventRetention: Duration = EventSettings.defaultRetention,
         logger: Logger,
         metricsFactory: any MetricsFactory,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -66,11 +75,13 @@ public struct RetentionService: Service {
         self.drafts = drafts
         self.files = files
         self.funnel = funnel
+        self.events = events
         self.retainValues = settings.deliveredValues
         self.retainSessionStates = settings.sessionStates
         self.retainDrafts = draftRetention
         self.retainFiles = fileRetention
         self.retainFunnel = settings.funnel
+        self.retainEvents = eventRetention
         self.interval = settings.interval
         var logger = logger
         logger[metadataKey: "component"] = "retention"
@@ -79,6 +90,7 @@ public struct RetentionService: Service {
         self.erased = Counter(label: "outbox_values_erased_total", factory: metricsFactory)
         self.draftsPurged = Counter(label: "drafts_purged_total", factory: metricsFactory)
         self.filesErased = Counter(label: "files_erased_total", factory: metricsFactory)
+        self.eventsPurged = Counter(label: "events_purged_total", factory: metricsFactory)
     }
 
     /// One pass: erases the values of outcomes delivered before now minus the retention; returns
@@ -145,7 +157,18 @@ public struct RetentionService: Service {
         return count
     }
 
-    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()``, ``purgeFiles()`` and ``purgeFunnel()`` at once, then every
+    /// Deletes delivered and given-up events finished before now minus `events.retention`; returns
+    /// how many. Logs the count only.
+    @discardableResult
+    public func purgeEvents() async throws -> Int {
+        guard let events else { return 0 }
+        let count = try await events.purgeFinished(before: now().addingTimeInterval(-retainEvents.inSeconds))
+        eventsPurged.increment(by: count)
+        if count > 0 { logger.info("Deleted sent events past their retention", metadata: ["events.deleted": "\(count)"]) }
+        return count
+    }
+
+    /// Runs ``eraseExpiredValues()``, ``purgeSessionStates()``, ``purgeDrafts()``, ``purgeFiles()``, ``purgeEvents()`` and ``purgeFunnel()`` at once, then every
     /// `interval`, until graceful shutdown (a pass under way finishes first: each step is one statement).
     public func run() async throws {
         logger.info(
@@ -158,10 +181,11 @@ public struct RetentionService: Service {
                 try await purgeSessionStates()
                 try await purgeDrafts()
                 try await purgeFiles()
+                try await purgeEvents()
                 try await purgeFunnel()
             } catch {
                 logger.error(
-                    "Cannot erase the values of delivered outcomes, old session state, old drafts, old files or old funnel marks; will try again",
+                    "Cannot erase the values of delivered outcomes, old session state, old drafts, old files, old events or old funnel marks; will try again",
                     metadata: ["outbox.storeError": "\(error)", "outbox.retryIn": "\(Deliverer.describe(interval))"]
                 )
             }

@@ -34,6 +34,15 @@ struct DatabaseSchemaTests {
         #expect(sqlite["files"]?.indexes["files_session"]?.columns == ["session_id"])
         #expect(sqlite["files"]?.indexes["files_created"]?.columns == ["created_at"])
         #expect(sqlite["files"]?.indexes.count == 2)
+        #expect(
+            sqlite["events"]?.columns == [
+                "id", "webhook_id", "session_id", "type", "body", "state", "attempts", "created_at", "next_attempt_at", "claimed_until",
+                "finished_at", "last_error",
+            ]
+        )
+        #expect(sqlite["events"]?.indexes["events_session"]?.columns == ["session_id", "id"])
+        #expect(sqlite["events"]?.indexes["events_session"]?.condition == "state = 'pending'")
+        #expect(sqlite["events"]?.indexes.keys.sorted() == ["events_due", "events_finished", "events_session"])
     }
 
     /// One table as the schema test compares it: column names (not types: the dialects name
