@@ -120,7 +120,7 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         fileIntake: FileIntake(factory: dependencies.metricsFactory),
         immediateBudget: config.delivery.immediateBudget,
         verificationMetrics: VerificationMetrics(factory: dependencies.metricsFactory),
-        activity: FormActivity(writer: dependencies.funnel, factory: dependencies.metricsFactory, now: dependencies.now),
+        activity: FormActivity(writer: dependencies.funnel, factory: dependencies.metricsFactory, events: dependencies.events, now: dependencies.now),
         now: dependencies.now
     )
     FormController(

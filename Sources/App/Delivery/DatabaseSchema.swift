@@ -358,5 +358,13 @@ enum DatabaseSchema {
                 "CREATE INDEX funnel_at ON funnel (at)",
             ]
         ),
+        // The version of the form each outcome answered (FormDefinition.version, a content hash),
+        // so that its outcome.delivered / outcome.failed events name it. '' for outcomes stored
+        // before.
+        SchemaMigration(
+            version: "v10-outbox-form-version",
+            sqlite: ["ALTER TABLE outbox ADD COLUMN form_version TEXT NOT NULL DEFAULT ''"],
+            postgres: ["ALTER TABLE outbox ADD COLUMN form_version TEXT NOT NULL DEFAULT ''"]
+        ),
     ]
 }

@@ -2,8 +2,8 @@ extension OutboxEntry {
     /// The columns an entry is read from, for both stores' SELECT and RETURNING. Named, never `*`:
     /// a later migration's column is not read for nothing, and `failed_at` is not in an entry.
     static let columns = """
-        id, session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until,
-        delivered_at, last_error
+        id, session_id, form_id, form_version, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at,
+        claimed_until, delivered_at, last_error
         """
 
     /// Reads an entry from a row with ``columns``, from either database.
@@ -32,6 +32,7 @@ extension OutboxEntry {
                 id: id,
                 sessionId: try row.decode(String.self, column: "session_id"),
                 formId: try row.decode(String.self, column: "form_id"),
+                formVersion: try row.decode(String.self, column: "form_version"),
                 kind: kind,
                 variables: try row.decode(String?.self, column: "variables").map { try OutboxJSON.decode($0, sensitive: sensitive, id: id) },
                 state: state,

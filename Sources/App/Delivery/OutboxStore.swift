@@ -26,6 +26,9 @@ public struct OutboxEntry: Sendable, Equatable {
     public var id: Int64
     public var sessionId: String
     public var formId: String
+    /// The version of the form the person answered (``FormDefinition/version``); empty for an
+    /// outcome stored before versions, or of a form built in code.
+    public var formVersion: String
     public var kind: OutcomeKind
     /// The values the person gave; `nil` once purged after the retention period. Sensitive
     /// ones (``NewOutcome/sensitiveVariables``) are gone from the list once delivered.
@@ -46,6 +49,7 @@ public struct OutboxEntry: Sendable, Equatable {
         id: Int64,
         sessionId: String,
         formId: String,
+        formVersion: String = "",
         kind: OutcomeKind,
         variables: [OutcomeVariable]?,
         state: OutboxState,
@@ -59,6 +63,7 @@ public struct OutboxEntry: Sendable, Equatable {
         self.id = id
         self.sessionId = sessionId
         self.formId = formId
+        self.formVersion = formVersion
         self.kind = kind
         self.variables = variables
         self.state = state
@@ -75,6 +80,8 @@ public struct OutboxEntry: Sendable, Equatable {
 public struct NewOutcome: Sendable {
     public var sessionId: String
     public var formId: String
+    /// The version of the form the person answered.
+    public var formVersion: String
     public var kind: OutcomeKind
     public var variables: [OutcomeVariable]
     /// Ids of variables from `sensitive: true` fields: stored apart, erased once delivered.
@@ -84,6 +91,7 @@ public struct NewOutcome: Sendable {
     public init(
         sessionId: String,
         formId: String,
+        formVersion: String = "",
         kind: OutcomeKind,
         variables: [OutcomeVariable],
         sensitiveVariables: Set<String> = [],
@@ -91,6 +99,7 @@ public struct NewOutcome: Sendable {
     ) {
         self.sessionId = sessionId
         self.formId = formId
+        self.formVersion = formVersion
         self.kind = kind
         self.variables = variables
         self.sensitiveVariables = sensitiveVariables

@@ -50,9 +50,10 @@ public struct PostgresOutboxStore: OutboxStore {
         return """
             WITH stored AS (
                 INSERT INTO outbox (
-                    session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
+                    session_id, form_id, form_version, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at,
+                    claimed_until)
                 VALUES (
-                    \(outcome.sessionId), \(outcome.formId), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
+                    \(outcome.sessionId), \(outcome.formId), \(outcome.formVersion), \(outcome.kind.rawValue), \(variables), \(sensitive), 'queued', 0,
                     \(created), \(created), \(claim))
                 ON CONFLICT (session_id) DO NOTHING
                 RETURNING \(unescaped: OutboxEntry.columns)

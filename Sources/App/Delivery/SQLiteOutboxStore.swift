@@ -62,15 +62,19 @@ public struct SQLiteOutboxStore: OutboxStore {
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (
-                        session_id, form_id, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at, claimed_until)
-                    VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                        session_id, form_id, form_version, kind, variables, sensitive_values, state, attempts, created_at, next_attempt_at,
+                        claimed_until)
+                    VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
                     ON CONFLICT (session_id) DO NOTHING
                     RETURNING id
                     """
             )
             let id = try Int64.fetchOne(
                 statement,
-                arguments: [outcome.sessionId, outcome.formId, outcome.kind.rawValue, variables, sensitive, created, created, claimed]
+                arguments: [
+                    outcome.sessionId, outcome.formId, outcome.formVersion, outcome.kind.rawValue, variables, sensitive, created, created,
+                    claimed,
+                ]
             )
             try db.cachedStatement(sql: "DELETE FROM drafts WHERE session_id = ?").execute(arguments: [outcome.sessionId])
             guard let id else { return nil }
@@ -80,6 +84,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                 id: id,
                 sessionId: outcome.sessionId,
                 formId: outcome.formId,
+                formVersion: outcome.formVersion,
                 kind: outcome.kind,
                 variables: outcome.variables,
                 state: .queued,

@@ -82,10 +82,10 @@ extension FormFlow {
         values.merge(draft.values) { $1 }
         switch screen {
         case .step(let index):
-            activity.reached(.step, form: form, sessionId: sessionId, step: form.steps[index].id)
+            await activity.reached(.step, form: form, sessionId: sessionId, step: form.steps[index].id)
             return await stepPage(form, index: index, language: language, values: values, context: context, notice: notice, sessionId: sessionId)
         case .review, .whole:
-            activity.reached(.review, form: form, sessionId: sessionId)
+            await activity.reached(.review, form: form, sessionId: sessionId)
             let answers = heldAnswers.open(held, sessionId: sessionId.rawValue)
             values.merge(answers) { $1 }
             return reviewPage(form, language: language, values: values, askAgain: askAgain(form, held: answers), sessionId: sessionId, notice: notice)
@@ -156,6 +156,7 @@ extension FormFlow {
             for field in kept { draft.values[field.name] = validation.values[field.name] }
             draft.completedSteps = Self.completedSteps(of: form, after: step, in: draft, held: heldAnswers)
             if let refusal = await save(draft, form: form, sessionId: sessionId, language: language, logger: logger) { return .answered(refusal) }
+            await activity.event(.stepCompleted, form: form, sessionId: sessionId, step: step.id)
             var cookies: [IssuedCookie] = []
             let sensitive = form.fields(of: step).filter { $0.sensitive && $0.type != .hidden }
             if !sensitive.isEmpty {
@@ -192,7 +193,7 @@ extension FormFlow {
             switch await fetchContext(sessionId, logger: logger) {
             case .success(let fetched): context = FormContext(content: fetched.content)
             case .failure(.dialogNotFound):
-                activity.reached(.expired, form: form, sessionId: sessionId)
+                await activity.reached(.expired, form: form, sessionId: sessionId)
                 try? await drafts.delete(sessionId: sessionId)
                 return .answered(.status(StatusReply(.expired, language: language, form: form)))
             case .failure(let error): return .answered(unavailable(error, logger: logger))

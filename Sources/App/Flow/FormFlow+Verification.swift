@@ -61,7 +61,7 @@ extension FormFlow {
         switch await fetchContext(sessionId, logger: logger) {
         case .success(let fetched): context = FormContext(content: fetched.content)
         case .failure(.dialogNotFound):
-            activity.reached(.expired, form: form, sessionId: sessionId)
+            await activity.reached(.expired, form: form, sessionId: sessionId)
             return .status(StatusReply(.expired, language: language, form: form))
         case .failure(let error):
             logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
@@ -80,6 +80,7 @@ extension FormFlow {
         let lockedOutcome = NewOutcome(
             sessionId: sessionId.rawValue,
             formId: form.id,
+            formVersion: form.version,
             kind: .locked,
             variables: verification.lockedVariables,
             createdAt: now()
@@ -100,7 +101,7 @@ extension FormFlow {
         let session = ["session": Logger.MetadataValue.string(sessionId.shortened), "form": .string(form.id)]
         switch attempt {
         case .verified:
-            activity.reached(.verified, form: form, sessionId: sessionId)
+            await activity.reached(.verified, form: form, sessionId: sessionId)
             logger.info("Verification passed", metadata: session)
             let expiresAt = now().addingTimeInterval(verification.lifetime.inSeconds)
             return .redirect(
@@ -114,10 +115,11 @@ extension FormFlow {
                 ]
             )
         case .wrong(let attemptsLeft):
+            await activity.event(.verificationFailed, form: form, sessionId: sessionId)
             logger.notice("Verification failed", metadata: session.merging(["verify.attemptsLeft": "\(attemptsLeft)"]) { $1 })
             return page(.noMatch(attemptsLeft: attemptsLeft))
         case .lockedNow:
-            activity.reached(.locked, form: form, sessionId: sessionId)
+            await activity.reached(.locked, form: form, sessionId: sessionId)
             logger.warning("Verification failed too often: session locked, its locked outcome stored", metadata: session)
             return lockedPage(form, language: language)
         case .locked:
@@ -150,7 +152,7 @@ extension FormFlow {
         if let lifetime = form.expiresAfter, let opened = state.firstOpenedAt,
             now() >= opened.addingTimeInterval(lifetime.inSeconds)
         {
-            if let sessionId = SessionID(state.sessionId) { activity.reached(.expired, form: form, sessionId: sessionId) }
+            if let sessionId = SessionID(state.sessionId) { activity.mark(.expired, form: form, sessionId: sessionId) }
             return .status(StatusReply(.linkTimedOut, language: language, form: form))
         }
         return nil

@@ -173,7 +173,7 @@ struct FormFlow: Sendable {
                 // Alvaria says the dialog ended: nobody will finish its draft.
                 try? await drafts.delete(sessionId: sessionId)
             }
-            if let form = formId.flatMap({ forms[$0] }) { activity.reached(.expired, form: form, sessionId: sessionId) }
+            if let form = formId.flatMap({ forms[$0] }) { await activity.reached(.expired, form: form, sessionId: sessionId) }
             return .status(StatusReply(.expired))
         case .failure(.responseTooLarge):
             // "Try again" could never succeed: the link is as good as broken.
@@ -208,9 +208,11 @@ struct FormFlow: Sendable {
             case .failure(let error): return unavailable(error, logger: logger)
             }
         }
-        // The link opened (a step's own address is a move within the form, not an opening).
-        if step == nil { activity.reached(.opened, form: form, sessionId: sessionId) }
-        if form.verification != nil, !passes.isValid(cookies.pass, sessionId: sessionId.rawValue, formId: form.id, now: now()) {
+        let verified = form.verification != nil && passes.isValid(cookies.pass, sessionId: sessionId.rawValue, formId: form.id, now: now())
+        // The link opened. Not a step's own address (a move within the form), nor the form a
+        // verified browser is sent on to (it opened the link for the verification step).
+        if step == nil, !verified { await activity.reached(.opened, form: form, sessionId: sessionId) }
+        if form.verification != nil, !verified {
             guard let step = pages.verification(form.id, language: language) else { return .status(StatusReply(.notFound)) }
             return .verification(
                 VerificationPageView(
@@ -339,7 +341,7 @@ struct FormFlow: Sendable {
                 switch await fetchContext(sessionId, logger: logger) {
                 case .success(let fetched): context = FormContext(content: fetched.content)
                 case .failure(.dialogNotFound):
-                    activity.reached(.expired, form: form, sessionId: sessionId)
+                    await activity.reached(.expired, form: form, sessionId: sessionId)
                     return .status(StatusReply(.expired, language: language, form: form))
                 case .failure(let error):
                     logger.warning("Context not available", metadata: ["alvaria.error": "\(error.reason)", "session": "\(sessionId.shortened)"])
@@ -375,6 +377,7 @@ struct FormFlow: Sendable {
             let outcome = NewOutcome(
                 sessionId: sessionId.rawValue,
                 formId: form.id,
+                formVersion: form.version,
                 kind: declined ? .declined : .submitted,
                 variables: variables,
                 sensitiveVariables: form.sensitiveVariables,
@@ -383,7 +386,7 @@ struct FormFlow: Sendable {
             switch try await store.enqueue(outcome, claimedUntil: submittedAt.addingTimeInterval(deliverer.claimLease.inSeconds)) {
             case .stored(let stored):
                 entry = stored
-                activity.reached(declined ? .declined : .submitted, form: form, sessionId: sessionId)
+                await activity.reached(declined ? .declined : .submitted, form: form, sessionId: sessionId)
             case .alreadyConsumed: return .status(StatusReply(.alreadyCompleted, language: language, form: form, statusCode: 409))
             }
         } catch {

@@ -12,7 +12,7 @@ struct OutboxEntryRowTests {
     /// A complete row as the stores select it; each test spoils one column.
     private func row(_ changes: [String: (any DatabaseValueConvertible)?] = [:]) -> Row {
         var columns: [String: (any DatabaseValueConvertible)?] = [
-            "id": 7, "session_id": "s-1", "form_id": "address-update", "kind": "declined",
+            "id": 7, "session_id": "s-1", "form_id": "address-update", "form_version": "3fb426211af7", "kind": "declined",
             "variables": #"[{"id":"contactMethod","value":"email"}]"#,
             "sensitive_values": #"[{"at":0,"id":"pin","value":"PRIVATE-VALUE"}]"#,
             "state": "queued", "attempts": 2, "created_at": 1_800_000_000_250, "next_attempt_at": 1_800_000_001_000,
@@ -27,6 +27,7 @@ struct OutboxEntryRowTests {
         let entry = try OutboxEntry(row: row())
         #expect(entry.id == 7)
         #expect(entry.sessionId == "s-1")
+        #expect(entry.formVersion == "3fb426211af7")
         #expect(entry.kind == .declined)
         #expect(entry.variables == [OutcomeVariable(id: "pin", value: "PRIVATE-VALUE"), OutcomeVariable(id: "contactMethod", value: "email")])
         #expect(entry.state == .queued)

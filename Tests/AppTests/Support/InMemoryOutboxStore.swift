@@ -56,6 +56,7 @@ final class InMemoryOutboxStore: OutboxStore {
                 id: (rows.map(\.entry.id).max() ?? 0) + 1,
                 sessionId: outcome.sessionId,
                 formId: outcome.formId,
+                formVersion: outcome.formVersion,
                 kind: outcome.kind,
                 variables: outcome.variables,
                 state: .queued,
