@@ -36,21 +36,10 @@ extension FormFlow {
         case .success(.none):
             draft = Draft(formId: form.id, values: [:], completedSteps: [])
         }
-        if let version = draft.formVersion, version != form.version, let edition = library.edition(form.id, version: version) {
-            // Begun before an edit: finished with the version it was begun with.
-            return await pinned(to: edition.set).showSteps(
-                edition.form,
-                draft: draft,
-                notice: notice,
-                language: language,
-                context: context,
-                sessionId: sessionId,
-                requested: requested,
-                held: held
-            )
-        }
-        return await showSteps(
-            form,
+        // Begun before an edit: finished with the version it was begun with, while it is kept.
+        let edition = draft.formVersion.flatMap { $0 == form.version ? nil : library.edition(form.id, version: $0) }
+        return await (edition.map { pinned(to: $0.set) } ?? self).showSteps(
+            edition?.form ?? form,
             draft: draft,
             notice: notice,
             language: language,

@@ -43,18 +43,7 @@ extension FormFlow {
             )
         }
 
-        var answers: [String] = []
-        var problems: [String: FieldProblem] = [:]
-        for question in verification.questions {
-            let typed = values.first(question.name) ?? ""
-            if typed.allSatisfy(\.isWhitespace) {
-                problems[question.name] = .required
-            } else if let answer = question.kind.normalise(typed) {
-                answers.append(answer)
-            } else {
-                problems[question.name] = question.kind == .date ? .invalidDate : .required
-            }
-        }
+        let (answers, problems) = verification.answers(in: values)
         guard problems.isEmpty else { return page(.answers(problems)) }
 
         let context: FormContext

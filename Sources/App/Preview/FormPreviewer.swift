@@ -133,18 +133,7 @@ struct FormPreviewer: Sendable {
     func verify(formId: String, values: FormValues) -> PreviewResult? {
         guard let form = snapshot.forms[formId], let verification = form.verification else { return nil }
         let language = snapshot.language(of: form, requested: values.first("_lang"))
-        var answers: [String] = []
-        var problems: [String: FieldProblem] = [:]
-        for question in verification.questions {
-            let typed = values.first(question.name) ?? ""
-            if typed.allSatisfy(\.isWhitespace) {
-                problems[question.name] = .required
-            } else if let answer = question.kind.normalise(typed) {
-                answers.append(answer)
-            } else {
-                problems[question.name] = question.kind == .date ? .invalidDate : .required
-            }
-        }
+        let (answers, problems) = verification.answers(in: values)
         guard problems.isEmpty else { return verificationPage(form, language: language, problem: .answers(problems)) }
         let example = form.example ?? Self.noContext
         let expected = verification.questions.map { verification.expectedAnswer($0, in: example) }
