@@ -9,19 +9,18 @@ struct PreviewSnapshot: Sendable {
     let version: String
     /// The same check as `disposable-app forms check`: a file with problems shows them instead.
     let check: FormCheck
-    /// The forms of the files without problems.
-    let forms: FormCatalog
-    let pages: PageLibrary
+    /// The forms of the files without problems, and their pages: compiled as the server compiles its own.
+    let formSet: FormSet
 
-    var presentation: Presentation { pages.presentation }
+    var forms: FormCatalog { formSet.catalog }
+    var pages: PageLibrary { formSet.pages }
+    var presentation: Presentation { formSet.presentation }
     var messages: MessageCatalog { presentation.messages }
 
     init(directory: String, version: String, messages: MessageCatalog, branding: Branding) {
         self.version = version
         check = FormCatalog.check(directory: directory)
-        forms = check.validForms
-        let presentation = Presentation(urls: AppURLs(basePath: ""), messages: messages, branding: branding, forms: forms)
-        pages = PageLibrary(forms: forms, presentation: presentation)
+        formSet = FormCompiler(urls: AppURLs(basePath: ""), messages: messages, branding: branding).compile(check.validForms)
     }
 
     /// The language a person asking for `requested` sees `form` in: only languages the form has
