@@ -334,7 +334,7 @@ main() {
     local page token
     page=$(curl -sf "http://127.0.0.1:$APP_PORT/f/$FORM?sessionId=bench-check") || die "the form page does not answer 200"
     token=$(sed -n 's/.*name="_token" value="\([^"]*\)".*/\1/p' <<<"$page")
-    python3 "$BENCH/form_tokens.py" check "$SECRET" "$FORM" bench-check "$token" ||
+    FORM_VERSION=$(python3 "$BENCH/form_tokens.py" check "$SECRET" "$FORM" bench-check "$token") ||
         die "bench/form_tokens.py does not sign form tokens as the app does (FormToken.swift changed?)"
     local page_bytes=${#page}
 
@@ -366,7 +366,7 @@ main() {
         ((c < threads)) && threads=$c
         # Enough sessions for 12,000 submits/s per run, split over the threads.
         per_thread=$((DURATION * 12000 / threads + 1000))
-        python3 "$BENCH/form_tokens.py" make "$SECRET" "$FORM" "s$c" "$per_thread" "$threads" "$WORK/submit-$c"
+        python3 "$BENCH/form_tokens.py" make "$SECRET" "$FORM" "$FORM_VERSION" "s$c" "$per_thread" "$threads" "$WORK/submit-$c"
     done
     for c in $CONNECTIONS; do
         R_CONNECTIONS=$c
