@@ -119,8 +119,15 @@ public func buildApplication(
     let funnel = FunnelWriter(store: parts.store.funnel, logger: logger, metricsFactory: metricsFactory)
     services.append(StartsAfter(ready: parts.store.prepare, service: funnel))
 
-    let forms = FormLibrary(catalog: parts.forms, messages: parts.messages, config: config, metricsFactory: metricsFactory)
-    services.append(FormReloadService(library: forms, settings: config.forms, logger: logger))
+    let forms = FormLibrary(
+        catalog: parts.forms,
+        messages: parts.messages,
+        config: config,
+        versions: parts.store.formVersions,
+        metricsFactory: metricsFactory
+    )
+    // After the migrations: it saves the versions served in the database first.
+    services.append(StartsAfter(ready: parts.store.prepare, service: FormReloadService(library: forms, settings: config.forms, logger: logger)))
 
     let origin = PublicOrigin(config.http)
     let router = buildRouter(
@@ -263,6 +270,7 @@ extension FormLibrary {
         catalog: FormCatalog,
         messages: MessageCatalog,
         config: AppConfig,
+        versions: (any FormVersionStore)?,
         now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory
     ) {
@@ -272,6 +280,7 @@ extension FormLibrary {
             catalog: catalog,
             compiler: FormCompiler(urls: AppURLs(basePath: config.http.basePath), messages: messages, branding: config.presentation.branding),
             source: { () throws(StartupError) in try loadForms(config) },
+            versions: versions,
             retention: { form in form.isMultiStep ? max(tokens, drafts) : tokens },
             now: now,
             metricsFactory: metricsFactory

@@ -56,6 +56,7 @@ public struct FormCatalog: Sendable {
             }
             var (form, problems, source) = FormFileReader.read(yaml: yaml, file: path)
             form?.version = FormVersion.of(data)
+            form?.versionSource = yaml
             files.append(FormCheck.File(path: path, form: form, problems: problems))
             if let form { read.append((form, source)) }
         }

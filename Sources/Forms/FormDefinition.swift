@@ -52,6 +52,10 @@ public struct FormDefinition: Sendable {
     /// when it reads the file; empty for a form built in code. A form token carries it, so a
     /// submit is checked against the form the person saw, even after a reload changed it.
     public var version: String = ""
+    /// The file's text as read, which ``version`` is the hash of: kept so that the server can
+    /// store the version and read it back after a restart or on another instance. Empty for a
+    /// form built in code.
+    public var versionSource: String = ""
     /// The translation ``localized(to:)`` applied, `nil` for the texts as written.
     public internal(set) var appliedLanguage: String?
 

@@ -19,3 +19,17 @@ public enum FormVersion {
         text.count == 12 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }
+
+extension FormCatalog {
+    /// A form read back from the text of its file as an earlier check read it (``FormDefinition/versionSource``),
+    /// with the version it had then; `nil` when that text has problems today (a rule added since).
+    ///
+    /// Only the file's own checks: the ones across files were passed when the version was served.
+    public static func form(version: String, source: String, file: String) -> FormDefinition? {
+        let (form, problems, _) = FormFileReader.read(yaml: source, file: file)
+        guard var form, problems.isEmpty else { return nil }
+        form.version = version
+        form.versionSource = source
+        return form
+    }
+}

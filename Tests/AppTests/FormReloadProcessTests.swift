@@ -99,6 +99,46 @@ struct FormReloadProcessTests {
         }
     }
 
+    @Test(
+        "after a restart with an edited form, a page opened before it is validated and mapped with the version it showed, read back from the database"
+    )
+    func restart() async throws {
+        try await LiveSimulator.run { simulator in
+            let directory = try temporaryDirectory()
+            let forms = directory.appendingPathComponent("forms")
+            try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+            try FormReloadTests.write(FormReloadTests.before, to: "contact.yaml", in: forms)
+            let environment = TestApp.environment(
+                simulator: simulator,
+                databasePath: directory.appendingPathComponent("app.sqlite").path,
+                overrides: ["FORMS_DIRECTORY": forms.path]
+            )
+            let sessionId = try await simulator.createDialog(#"{"form":"contact-choice"}"#)
+            let uri = "/f/contact-choice?sessionId=\(sessionId.rawValue)"
+
+            let first = try SpawnedApp.launch(environment: environment, directory: directory)
+            let token = try await withHTTPDriver(port: try await first.waitForPort()) { http in
+                try #require(TestApp.token(in: try await http.get(uri).text))
+            }
+            // The versions are saved once the migrations ran, before SIGHUP is trapped.
+            try await waitUntil(limit: .seconds(30)) { first.log.contains("Forms reload on SIGHUP") }
+            #expect(try await first.terminate() == 0)
+
+            // A deploy: the form edited (an option renamed, a field required), the server started again.
+            try FormReloadTests.write(FormReloadTests.after, to: "contact.yaml", in: forms)
+            let second = try SpawnedApp.launch(environment: environment, directory: directory)
+            try await withHTTPDriver(port: try await second.waitForPort()) { http in
+                let sent = try await http.post(uri, [("_token", token), ("contactBy", "mail")])
+                #expect(sent.status == 303, "\(sent.text)")
+            }
+            let outcome = try #require(try await simulator.waitForOutcomes(sessionId).first)
+            #expect(outcome.map(\.id) == ["contactBy", "formStatus"], "the version shown: no emailAddress")
+            #expect(outcome.first?.value == "mail")
+            #expect(second.log.contains("Form version read back from the database"), "\(second.log)")
+            #expect(try await second.terminate() == 0)
+        }
+    }
+
     @Test("forms.watch: an edit saved in the folder is served without a signal; an invalid one is refused and the forms stay")
     func watch() async throws {
         try await LiveSimulator.run { simulator in

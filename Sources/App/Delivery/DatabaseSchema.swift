@@ -366,5 +366,36 @@ enum DatabaseSchema {
             sqlite: ["ALTER TABLE outbox ADD COLUMN form_version TEXT NOT NULL DEFAULT ''"],
             postgres: ["ALTER TABLE outbox ADD COLUMN form_version TEXT NOT NULL DEFAULT ''"]
         ),
+        // Every version of every form this database's instances served, with the text of its file,
+        // so that a page or draft of a version is checked with that version after a restart, or on
+        // an instance that has not reloaded yet (FormLibrary). A version is stored once, when first
+        // served; a few kilobytes per edit, kept: only live tokens and drafts ever ask for one.
+        SchemaMigration(
+            version: "v11-form-versions",
+            sqlite: [
+                """
+                CREATE TABLE form_versions (
+                    form_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    first_served_at INTEGER NOT NULL,
+                    PRIMARY KEY (form_id, version)
+                )
+                """
+            ],
+            postgres: [
+                """
+                CREATE TABLE form_versions (
+                    form_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    first_served_at BIGINT NOT NULL,
+                    PRIMARY KEY (form_id, version)
+                )
+                """
+            ]
+        ),
     ]
 }

@@ -16,6 +16,8 @@ public struct OpenedOutboxStore: Sendable {
     public let files: any FileStore
     /// The funnel's marks, in the outbox's database, so that the report reads every instance's.
     public let funnel: any FunnelStore
+    /// The versions of forms served, in the outbox's database, so every instance and restart reads them back.
+    public let formVersions: any FormVersionStore
     /// The live event feed's outbox, in the outbox's database, so every instance's sender shares it.
     public let events: any EventStore
     /// Services the store needs running (PostgreSQL's connection pool): they go first in the
@@ -46,6 +48,7 @@ public enum OutboxStores {
             drafts: SQLiteDraftStore(database: database),
             files: SQLiteFileStore(database: database),
             funnel: SQLiteFunnelStore(database: database),
+            formVersions: SQLiteFormVersionStore(database: database),
             events: SQLiteEventStore(database: database),
             services: [],
             prepare: {}
@@ -62,6 +65,7 @@ public enum OutboxStores {
             drafts: PostgresDraftStore(database: database),
             files: PostgresFileStore(database: database),
             funnel: PostgresFunnelStore(database: database),
+            formVersions: PostgresFormVersionStore(database: database),
             events: PostgresEventStore(database: database),
             services: [database.client],
             prepare: { try await migration.value() }

@@ -37,7 +37,10 @@ extension FormFlow {
             draft = Draft(formId: form.id, values: [:], completedSteps: [])
         }
         // Begun before an edit: finished with the version it was begun with, while it is kept.
-        let edition = draft.formVersion.flatMap { $0 == form.version ? nil : library.edition(form.id, version: $0) }
+        var edition: FormEdition?
+        if let version = draft.formVersion, version != form.version {
+            edition = await library.edition(form.id, version: version, logger: logger)
+        }
         return await (edition.map { pinned(to: $0.set) } ?? self).showSteps(
             edition?.form ?? form,
             draft: draft,

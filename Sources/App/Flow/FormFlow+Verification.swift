@@ -10,7 +10,7 @@ extension FormFlow {
     /// are one attempt, counted in the database whatever instance takes it.
     func verify(form: FormDefinition, sessionId: SessionID, values: FormValues, acceptLanguage: String?, logger: Logger) async -> FlowResult {
         let language = messages.negotiate(query: values.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
-        switch signedPost(values, form: form, sessionId: sessionId, language: language, logger: logger) {
+        switch await signedPost(values, form: form, sessionId: sessionId, language: language, logger: logger) {
         case .refused(let refusal): return refusal
         case .accepted(let flow, let form):
             return await flow.verifySigned(form: form, sessionId: sessionId, values: values, language: language, logger: logger)

@@ -259,7 +259,7 @@ struct FormFlow: Sendable {
         logger: Logger
     ) async -> FlowResult {
         let language = messages.negotiate(query: posted.first("_lang"), context: nil, acceptLanguage: acceptLanguage, form: form)
-        switch signedPost(posted, form: form, sessionId: sessionId, language: language, logger: logger) {
+        switch await signedPost(posted, form: form, sessionId: sessionId, language: language, logger: logger) {
         case .refused(let refusal): return refusal
         case .accepted(let flow, let form):
             return await flow.submitSigned(
@@ -427,7 +427,7 @@ struct FormFlow: Sendable {
     /// else the version the token names, when it is still kept, or the one served now (a token
     /// of the earlier form, or a version from before a restart or past its retention: the
     /// current version checks the answers, and a problem is shown with what was typed kept).
-    func signedPost(_ values: FormValues, form: FormDefinition, sessionId: SessionID, language: String, logger: Logger) -> SignedPost {
+    func signedPost(_ values: FormValues, form: FormDefinition, sessionId: SessionID, language: String, logger: Logger) async -> SignedPost {
         guard let token = values.first("_token"), let signed = signer.check(token, sessionId: sessionId.rawValue, formId: form.id) else {
             logger.notice("Form token missing, forged or expired", metadata: ["session": "\(sessionId.shortened)"])
             return .refused(
@@ -442,7 +442,7 @@ struct FormFlow: Sendable {
             )
         }
         guard let version = signed.version, version != form.version else { return .accepted(self, form) }
-        if let edition = library.edition(form.id, version: version) {
+        if let edition = await library.edition(form.id, version: version, logger: logger) {
             logger.info(
                 "Post checked against the version shown",
                 metadata: ["form": "\(form.id)", "form.version": "\(version)", "form.currentVersion": "\(form.version)"]

@@ -13,8 +13,11 @@ import Synchronization
 /// (`retention(form)`: the form token's lifetime, or a draft's for a multi-step form), so that
 /// a person who opened a form before an edit submits against the version they saw.
 ///
-/// Earlier versions live in this process only: after a restart, a token naming a version no
-/// longer kept is served by the current version (``edition(_:version:)`` answers `nil`).
+/// Every version served is also saved, with the text of its file, in the database
+/// (``FormVersionStore``, when the library has one): after a restart, or on an instance that has
+/// not reloaded yet, a version a page or draft names is read back from there, compiled and kept
+/// like a replaced one. Only a version found nowhere (or whose text has problems under today's
+/// rules) leaves a post to the current version.
 ///
 /// Metrics: `forms_reloads_total{result}` (`applied`, `unchanged`, `refused`) and
 /// `form_version_info{form, version}`, 1 for the versions served now and 0 for earlier ones.
@@ -52,23 +55,27 @@ final class FormLibrary: Sendable {
     private let reloading = Mutex(())
     private let compiler: FormCompiler
     private let source: Source?
+    private let versions: (any FormVersionStore)?
     private let retention: @Sendable (FormDefinition) -> Duration
     private let now: @Sendable () -> Date
     private let factory: any MetricsFactory
 
     /// - Parameters:
     ///   - source: where ``reload(logger:)`` reads the forms; `nil` when they never change.
+    ///   - versions: where every version served is saved and earlier ones are read back.
     ///   - retention: how long an earlier version of `form` is kept once replaced.
     init(
         catalog: FormCatalog,
         compiler: FormCompiler,
         source: Source? = nil,
+        versions: (any FormVersionStore)? = nil,
         retention: @escaping @Sendable (FormDefinition) -> Duration,
         now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory
     ) {
         self.compiler = compiler
         self.source = source
+        self.versions = versions
         self.retention = retention
         self.now = now
         self.factory = metricsFactory
@@ -80,8 +87,30 @@ final class FormLibrary: Sendable {
     var current: FormSet { state.withLock { $0.current } }
 
     /// `formId` at `version`: the current form when it is that version, else an earlier version
-    /// still kept; `nil` when neither (never served, or no longer kept).
-    func edition(_ formId: String, version: String) -> FormEdition? {
+    /// kept in memory, else one read back from the database (then kept in memory for its
+    /// retention); `nil` when none has it.
+    func edition(_ formId: String, version: String, logger: Logger) async -> FormEdition? {
+        if let kept = keptEdition(formId, version: version) { return kept }
+        guard let versions else { return nil }
+        let stored: StoredFormVersion?
+        do {
+            stored = try await versions.version(formId: formId, version: version)
+        } catch {
+            logger.warning("Form version not readable from the database", metadata: ["form": "\(formId)", "form.version": "\(version)"])
+            return nil
+        }
+        guard let stored, let form = FormCatalog.form(version: stored.version, source: stored.source, file: stored.file),
+            let single = try? FormCatalog(forms: [form])
+        else { return nil }
+        let edition = FormEdition(form: form, set: compiler.compile(single))
+        let until = now().addingTimeInterval(retention(form).inSeconds)
+        state.withLock { $0.retired[Key(formId: formId, version: version)] = Retired(edition: edition, until: until) }
+        logger.info("Form version read back from the database", metadata: ["form": "\(formId)", "form.version": "\(version)"])
+        return edition
+    }
+
+    /// ``edition(_:version:logger:)`` from memory only: the current version, or one kept.
+    func keptEdition(_ formId: String, version: String) -> FormEdition? {
         let now = now()
         return state.withLock { state in
             if let form = state.current.catalog[formId], form.version == version {
@@ -114,7 +143,32 @@ final class FormLibrary: Sendable {
     /// logged, and the running forms stay; a valid one replaces them at once. Versions it
     /// replaces are kept for their retention; versions past theirs are dropped.
     @discardableResult
-    func reload(logger: Logger) -> ReloadResult {
+    func reload(logger: Logger) async -> ReloadResult {
+        let result = reloadNow(logger: logger)
+        if case .applied = result { await publish(logger: logger) }
+        return result
+    }
+
+    /// Saves the versions served now in the database, for restarts and the other instances (a
+    /// version saved already stays as it was). Called at start-up and after each reload; a
+    /// failure is logged, and those versions are then served from memory only.
+    func publish(logger: Logger) async {
+        guard let versions else { return }
+        let now = now()
+        let served = current.catalog.forms.map { form in
+            StoredFormVersion(formId: form.id, version: form.version, file: form.problemFile, source: form.versionSource, firstServedAt: now)
+        }
+        do {
+            try await versions.save(served)
+        } catch {
+            logger.warning(
+                "Form versions not saved in the database: after a restart, pages of these versions are checked with the versions then served",
+                metadata: ["forms.storeError": "\(type(of: error))"]
+            )
+        }
+    }
+
+    private func reloadNow(logger: Logger) -> ReloadResult {
         guard let source else { return .unchanged }
         return reloading.withLock { _ in
             let catalog: FormCatalog

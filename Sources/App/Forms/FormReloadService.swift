@@ -27,6 +27,7 @@ struct FormReloadService: Service {
     }
 
     func run() async throws {
+        await library.publish(logger: logger)
         // Trapped before the first await that could let a signal in: from here on, SIGHUP reloads
         // instead of ending the process.
         let signals = await UnixSignalsSequence(trapping: .sighup)
@@ -34,7 +35,7 @@ struct FormReloadService: Service {
         try? await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await _ in signals { reload(trigger: "signal") }
+                    for await _ in signals { await reload(trigger: "signal") }
                 }
                 if let watchInterval {
                     group.addTask { await watch(every: watchInterval) }
@@ -50,13 +51,13 @@ struct FormReloadService: Service {
             let now = Self.fingerprint(of: directory)
             guard now != seen else { continue }
             seen = now
-            reload(trigger: "watch")
+            await reload(trigger: "watch")
         }
     }
 
-    private func reload(trigger: String) {
+    private func reload(trigger: String) async {
         logger.info("Forms reload requested", metadata: ["forms.trigger": "\(trigger)"])
-        switch library.reload(logger: logger) {
+        switch await library.reload(logger: logger) {
         case .applied(let changed):
             logger.notice("Forms reloaded", metadata: ["forms.changed": "\(changed.joined(separator: ","))"])
         case .unchanged:

@@ -96,6 +96,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
     /// ``funnelStore``.
     let funnel: FunnelWriter
     let funnelStore: InMemoryFunnelStore
+    /// The versions of forms served (``FormLibrary/publish(logger:)`` saves them, as at start-up).
+    let formVersions: InMemoryFormVersionStore
     /// The app's forms: ``FormLibrary/reload(logger:)`` reads `FORMS_DIRECTORY` again, as `SIGHUP` does.
     let forms: FormLibrary
     /// `security.secret`, for tests that sign what the app would.
@@ -134,6 +136,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let drafts = InMemoryDraftStore(outbox: store)
         let files = InMemoryFileStore(outbox: store)
         let funnel = InMemoryFunnelStore()
+        let formVersions = InMemoryFormVersionStore()
         let clock = TestDateClock()
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
@@ -143,6 +146,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             catalog: try FormCatalog.load(directory: config.forms.directory),
             messages: messages,
             config: config,
+            versions: formVersions,
             now: clock.function,
             metricsFactory: metricsFactory
         )
@@ -177,6 +181,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
                     clock: clock,
                     funnel: funnelWriter,
                     funnelStore: funnel,
+                    formVersions: formVersions,
                     forms: forms
                 )
             )

@@ -102,7 +102,7 @@ struct FormReloadTests {
             let old = try #require(app.forms.current.catalog["contact-choice"]?.version)
 
             try Self.write(Self.after, to: "contact.yaml", in: folder)
-            #expect(app.forms.reload(logger: quietLogger) == .applied(changed: ["contact-choice"]))
+            #expect(await app.forms.reload(logger: quietLogger) == .applied(changed: ["contact-choice"]))
             let new = try #require(app.forms.current.catalog["contact-choice"]?.version)
             #expect(new != old)
 
@@ -128,7 +128,7 @@ struct FormReloadTests {
             let version = try #require(app.forms.current.catalog["contact-choice"]?.version)
             try Self.write(Self.before.replacingOccurrences(of: "type: radio", with: "type: radoi"), to: "contact.yaml", in: folder)
             let logs = CapturedLogs()
-            let result = app.forms.reload(logger: logs.logger)
+            let result = await app.forms.reload(logger: logs.logger)
             let path = folder.appendingPathComponent("contact.yaml").path
             #expect(
                 result == .refused(problems: [#"forms: \#(path):6:11: field "contactBy": unknown type "radoi" (did you mean "radio"?)"#])
@@ -143,7 +143,7 @@ struct FormReloadTests {
             // A form that reads well but breaks a rule across forms is refused too.
             try Self.write(Self.before.replacingOccurrences(of: "contact-choice", with: "other"), to: "other.yaml", in: folder)
             try Self.write(Self.before, to: "contact.yaml", in: folder)
-            guard case .refused(let problems) = app.forms.reload(logger: quietLogger) else {
+            guard case .refused(let problems) = await app.forms.reload(logger: quietLogger) else {
                 Issue.record("two default forms were accepted")
                 return
             }
@@ -207,7 +207,7 @@ struct FormReloadTests {
             try await first.next([("fullName", "Ada Lovelace")])
 
             try Self.write(Self.stepsAfter, to: "steps.yaml", in: folder)
-            #expect(app.forms.reload(logger: quietLogger) == .applied(changed: ["two-steps"]))
+            #expect(await app.forms.reload(logger: quietLogger) == .applied(changed: ["two-steps"]))
 
             // Another device opens the link: the draft's version, where the person left off.
             let second = StepVisitor(app, formURI: Self.uri("two-steps", sessionId))
@@ -237,7 +237,7 @@ struct FormReloadTests {
             let visitor = StepVisitor(app, formURI: Self.uri("two-steps", sessionId))
             _ = try await visitor.get()
             try FileManager.default.removeItem(at: folder.appendingPathComponent("steps.yaml"))
-            #expect(app.forms.reload(logger: quietLogger) == .applied(changed: []))
+            #expect(await app.forms.reload(logger: quietLogger) == .applied(changed: []))
 
             let next = try await visitor.post("next", [("fullName", "Ada Lovelace")])
             #expect(next.status == .seeOther, "\(next.text)")
@@ -246,34 +246,46 @@ struct FormReloadTests {
         }
     }
 
-    @Test("an earlier version is kept while its tokens can arrive, dropped after, and an undone edit serves the earlier version as current")
+    @Test(
+        "an earlier version is kept in memory while its tokens can arrive, read back from the database after, and an undone edit serves it as current"
+    )
     func retention() async throws {
         try await Self.run(["contact.yaml": Self.before]) { app, folder in
             let old = try #require(app.forms.current.catalog["contact-choice"]?.version)
             try Self.write(Self.after, to: "contact.yaml", in: folder)
-            app.forms.reload(logger: quietLogger)
+            await app.forms.reload(logger: quietLogger)
             let new = try #require(app.forms.current.catalog["contact-choice"]?.version)
-            #expect(app.forms.edition("contact-choice", version: old)?.form.field(named: "emailAddress") == nil)
+            #expect(await app.forms.edition("contact-choice", version: old, logger: quietLogger)?.form.field(named: "emailAddress") == nil)
             #expect(app.forms.retiredCount == 1)
 
             // security.formTokenLifetime, 4 h by default: a one-page form's token lives no longer.
             app.clock.advance(by: 4 * 3600 - 1)
-            #expect(app.forms.edition("contact-choice", version: old) != nil)
+            #expect(app.forms.keptEdition("contact-choice", version: old) != nil)
             app.clock.advance(by: 2)
-            #expect(app.forms.edition("contact-choice", version: old) == nil)
+            #expect(app.forms.keptEdition("contact-choice", version: old) == nil)
             #expect(app.forms.retiredCount == 0)
+            // Start-up would have saved it; this app never started its services.
+            #expect(await app.forms.edition("contact-choice", version: old, logger: quietLogger) == nil)
+            #expect(app.formVersions.count == 1, "the reload saved the version it serves")
 
             try Self.write(Self.before, to: "contact.yaml", in: folder)
-            app.forms.reload(logger: quietLogger)
+            await app.forms.reload(logger: quietLogger)
             #expect(app.forms.current.catalog["contact-choice"]?.version == old, "a content hash: the same file, the same version")
-            #expect(app.forms.edition("contact-choice", version: new) != nil)
+            #expect(await app.forms.edition("contact-choice", version: new, logger: quietLogger) != nil)
+            // Past the memory's retention, the database has it still.
+            app.clock.advance(by: 5 * 3600)
+            #expect(app.forms.keptEdition("contact-choice", version: new) == nil)
+            let readBack = await app.forms.edition("contact-choice", version: new, logger: quietLogger)
+            #expect(readBack?.form.field(named: "emailAddress") != nil)
+            #expect(readBack?.form.version == new)
+            #expect(app.forms.keptEdition("contact-choice", version: new) != nil, "kept in memory again once read")
 
             let metrics = try PrometheusText(try await app.get("/metrics").text)
             #expect(metrics.value("forms_reloads_total", ["result": "applied"]) == 2)
             #expect(metrics.value("form_version_info", ["form": "contact-choice", "version": old]) == 1)
             #expect(metrics.value("form_version_info", ["form": "contact-choice", "version": new]) == 0)
 
-            #expect(app.forms.reload(logger: quietLogger) == .unchanged)
+            #expect(await app.forms.reload(logger: quietLogger) == .unchanged)
         }
     }
 }
