@@ -9,6 +9,7 @@ public struct PostgresFormVersionStore: FormVersionStore {
         self.database = database
     }
 
+    /// In key order, as ``PostgresFunnelStore/record(_:)``: instances starting at once never deadlock.
     public func save(_ versions: [StoredFormVersion]) async throws {
         guard !versions.isEmpty else { return }
         try await database.rows(
@@ -16,6 +17,8 @@ public struct PostgresFormVersionStore: FormVersionStore {
             INSERT INTO form_versions (form_id, version, file, source, first_served_at)
             SELECT * FROM UNNEST(\(versions.map(\.formId))::text[], \(versions.map(\.version))::text[], \(versions.map(\.file))::text[],
                 \(versions.map(\.source))::text[], \(versions.map { StoredTime.millis($0.firstServedAt) })::bigint[])
+                AS version (form_id, version, file, source, first_served_at)
+            ORDER BY form_id, version
             ON CONFLICT DO NOTHING
             """
         )

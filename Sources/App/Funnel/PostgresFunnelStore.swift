@@ -4,6 +4,10 @@ import PostgresNIO
 /// The funnel in PostgreSQL, next to the outbox: every instance's marks in one table. A batch
 /// of marks is one statement (arrays unnested), so instances recording the same mark at once
 /// keep one row.
+///
+/// Each batch is inserted in key order: two instances inserting overlapping batches then take the
+/// keys' locks in the same order, one waiting for the other, where opposite orders deadlock
+/// (PostgreSQL aborts one of them; a whole-suite run met it).
 public struct PostgresFunnelStore: FunnelStore {
     let database: PostgresDatabase
 
@@ -19,6 +23,8 @@ public struct PostgresFunnelStore: FunnelStore {
             SELECT * FROM UNNEST(\(marks.map(\.sessionId))::text[], \(marks.map(\.formId))::text[], \(marks.map(\.formVersion))::text[],
                 \(marks.map(\.stage.rawValue))::text[], \(marks.map(\.step))::text[], \(marks.map(\.field))::text[],
                 \(marks.map(\.problem))::text[], \(marks.map { StoredTime.millis($0.at) })::bigint[])
+                AS mark (session_id, form_id, form_version, stage, step, field, problem, at)
+            ORDER BY session_id, stage, step, field, problem
             ON CONFLICT DO NOTHING
             """
         )
