@@ -109,7 +109,7 @@ struct FormFlow: Sendable {
     /// How long a submit waits for the first delivery attempt before showing the confirmation.
     let immediateBudget: Duration
     let verificationMetrics: VerificationMetrics
-    /// The funnel: what people reach on each form, counted and marked.
+    /// What people do on each form: the funnel's marks and counters, and the event feed.
     let activity: FormActivity
     var now: @Sendable () -> Date = { Date() }
 
