@@ -20,6 +20,8 @@ struct AppDependencies: Sendable {
     let files: any FileStore
     /// The funnel's marks on their way to the outbox's database.
     let funnel: FunnelWriter
+    /// A session's draft changes, one at a time.
+    var draftQueue = SessionQueue()
     let contexts: any ContextSource
     let deliverer: Deliverer
     /// The live event feed: the flow records link.opened, verification.*, step.completed and
@@ -113,7 +115,11 @@ func buildRouter(config: AppConfig, dependencies: AppDependencies, logger: Logge
         deliverer: dependencies.deliverer,
         signer: FormTokenSigner(keys: config.security.keys, lifetime: config.security.formTokenLifetime),
         passes: VerificationPass(keys: config.security.keys),
-        drafts: DraftKeeper(store: dependencies.drafts, sealer: Sealer(secrets: config.security.keys, purpose: "drafts")),
+        drafts: DraftKeeper(
+            store: dependencies.drafts,
+            sealer: Sealer(secrets: config.security.keys, purpose: "drafts"),
+            queue: dependencies.draftQueue
+        ),
         heldAnswers: HeldAnswers(sealer: Sealer(secrets: config.security.keys, purpose: "held answers")),
         files: files,
         fileLinks: fileLinks,

@@ -8,6 +8,8 @@ struct DraftKeeper: Sendable {
     let store: any DraftStore
     /// Purpose `drafts`: AES-GCM under keys derived from `security.secret` (and the previous secrets).
     let sealer: Sealer
+    /// A session's posts that change its draft, one at a time.
+    var queue = SessionQueue()
 
     enum Loaded: Sendable {
         case none

@@ -319,15 +319,18 @@ struct FormFlow: Sendable {
         if declined, let declineVariables = form.declineVariables(submittedAt: submittedAt) {
             variables = declineVariables
         } else if form.isMultiStep {
-            let step = await postStep(
-                form,
-                sessionId: sessionId,
-                posted: values,
-                fileProblems: fileProblems,
-                language: language,
-                held: cookies.held,
-                logger: logger
-            )
+            // Read, changed and saved with no other post of the session in between.
+            let step = await drafts.queue.serialized(sessionId.rawValue) { [values, fileProblems] in
+                await postStep(
+                    form,
+                    sessionId: sessionId,
+                    posted: values,
+                    fileProblems: fileProblems,
+                    language: language,
+                    held: cookies.held,
+                    logger: logger
+                )
+            }
             switch step {
             case .answered(let result): return result
             case .complete(let answers): variables = form.outcomeVariables(for: linkingFiles(answers, form: form), submittedAt: submittedAt)

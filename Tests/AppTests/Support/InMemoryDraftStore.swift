@@ -14,6 +14,9 @@ final class InMemoryDraftStore: DraftStore {
     /// When set, every call fails with it (a database that went away); the outbox's `failure`
     /// fails these calls too.
     let failure = Mutex<(any Error)?>(nil)
+    /// Called once a draft is read, before it is returned (a test's rendezvous: a post held there
+    /// goes on with what it read, however the draft changed meanwhile).
+    let onRead = Mutex<(@Sendable () async -> Void)?>(nil)
 
     init(outbox: InMemoryOutboxStore = InMemoryOutboxStore()) {
         self.outbox = outbox
@@ -25,7 +28,9 @@ final class InMemoryDraftStore: DraftStore {
 
     func draft(sessionId: String) async throws -> StoredDraft? {
         try check()
-        return outbox.unlessConsumed(sessionId) { outbox.drafts.withLock { $0[sessionId] } } ?? nil
+        let found = outbox.unlessConsumed(sessionId) { outbox.drafts.withLock { $0[sessionId] } } ?? nil
+        if let onRead = onRead.withLock({ $0 }) { await onRead() }
+        return found
     }
 
     func saveDraft(sessionId: String, formId: String, sealed: [UInt8], at: Date) async throws -> Bool {

@@ -98,6 +98,8 @@ struct RouterTestApp: BrowserRequests, Sendable {
     let funnelStore: InMemoryFunnelStore
     /// The versions of forms served (``FormLibrary/publish(logger:)`` saves them, as at start-up).
     let formVersions: InMemoryFormVersionStore
+    /// The posts of a session that change its draft, one at a time.
+    let draftQueue: SessionQueue
     /// The app's forms: ``FormLibrary/reload(logger:)`` reads `FORMS_DIRECTORY` again, as `SIGHUP` does.
     let forms: FormLibrary
     /// `security.secret`, for tests that sign what the app would.
@@ -137,6 +139,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
         let files = InMemoryFileStore(outbox: store)
         let funnel = InMemoryFunnelStore()
         let formVersions = InMemoryFormVersionStore()
+        let draftQueue = SessionQueue()
         let clock = TestDateClock()
         let poster = InMemoryPoster()
         let registry = PrometheusCollectorRegistry()
@@ -159,6 +162,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
             drafts: drafts,
             files: files,
             funnel: funnelWriter,
+            draftQueue: draftQueue,
             contexts: contexts,
             deliverer: Deliverer(store: store, poster: poster, settings: config.delivery, logger: quietLogger, metricsFactory: metricsFactory),
             tokens: poster,
@@ -182,6 +186,7 @@ struct RouterTestApp: BrowserRequests, Sendable {
                     funnel: funnelWriter,
                     funnelStore: funnel,
                     formVersions: formVersions,
+                    draftQueue: draftQueue,
                     forms: forms
                 )
             )

@@ -290,6 +290,39 @@ struct MultiStepFormTests {
         }
     }
 
+    @Test("an autosave that read the draft before a Continue saved never undoes the step it completed")
+    func autosaveRacingContinue() async throws {
+        try await RouterTestApp.run { app in
+            let sessionId = try await app.simulator.createDialog(Self.context)
+            let visitor = StepVisitor(app, formURI: Self.uri(sessionId))
+            _ = try await visitor.get()
+            // The autosave is held inside its read of the draft until the Continue has gone as far
+            // as it can: done (the race), or queued behind the autosave.
+            let (entered, enter) = AsyncStream<Void>.makeStream()
+            let (released, release) = AsyncStream<Void>.makeStream()
+            app.drafts.onRead.withLock { hook in
+                hook = {
+                    app.drafts.onRead.withLock { $0 = nil }
+                    enter.yield()
+                    for await _ in released { break }
+                }
+            }
+            let autosave = Task { try await visitor.post("save", [("claimType", "theft")], query: "&autosave=1").status }
+            for await _ in entered { break }
+            let next = Task { try await visitor.post("next", Self.incident).status }
+            try await waitUntil {
+                await app.draftQueue.waitingCount(sessionId.rawValue) == 1 || app.drafts.outbox.drafts.withLock { $0[sessionId.rawValue] } != nil
+            }
+            release.yield()
+            #expect(try await autosave.value == .noContent)
+            #expect(try await next.value == .seeOther)
+            let stored = try #require(try await app.drafts.draft(sessionId: sessionId.rawValue))
+            let draft = try #require(RouterTestApp.draftSealer.openDraft(stored.sealed, sessionId: sessionId.rawValue))
+            #expect(draft.completedSteps == ["incident"], "the step Continue completed")
+            #expect(draft.values["description"] == ["Bike taken\nfrom the shed"], "what Continue saved")
+        }
+    }
+
     @Test("declining from the review stores the decline and ends the draft; a dialog Alvaria ended drops it")
     func declineAndEndedDialog() async throws {
         try await RouterTestApp.run { app in
