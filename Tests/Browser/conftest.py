@@ -56,18 +56,7 @@ class RunningApp:
         }
         self.process = subprocess.Popen([str(BINARY)], cwd=self.workdir, stdout=self.log,
                                         stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 60
-        port = None
-        while time.monotonic() < deadline and self.process.poll() is None:
-            match = re.search(r"http\.url=http://[^ :]+:(\d+)", self.log_path.read_text())
-            if match:
-                port = int(match.group(1))
-                break
-            time.sleep(0.05)
-        if port is None:
-            self.process.kill()
-            pytest.fail("the app did not start:\n" + self.log_path.read_text())
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{wait_for_port(self.process, self.log_path, 'the app')}"
 
     def stop(self):
         """Stops the app (it must exit 0 on SIGTERM) and checks its log for anything typed."""
@@ -140,6 +129,19 @@ def start_dialog(driver, app_url, context):
 
 def h1_text(driver):
     return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def wait_for_port(process, log_path, what):
+    """The port from the "Serving" line a process of the binary logs (bounded wait); fails the test
+    with the log when it exits or does not serve within a minute."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        match = re.search(r"http\.url=http://[^ :]+:(\d+)", log_path.read_text())
+        if match:
+            return int(match.group(1))
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"{what} did not start:\n" + log_path.read_text())
 
 
 def click_and_wait_for_next_page(driver, element):

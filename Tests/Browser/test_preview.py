@@ -2,11 +2,9 @@
 audit (WCAG 2.2 A/AA, see conftest.axe_results), and an open page reloads by itself when its
 form file changes. The preview runs the real binary on a scratch copy of config/forms."""
 
-import re
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,7 +13,8 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BINARY, ROOT, assert_accessible, click_and_wait_for_next_page, emulate_color_scheme, make_driver
+from conftest import (BINARY, ROOT, assert_accessible, click_and_wait_for_next_page, emulate_color_scheme, make_driver,
+                      wait_for_port)
 
 
 class RunningPreview:
@@ -33,18 +32,7 @@ class RunningPreview:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([str(BINARY), "forms", "preview", str(self.forms), "--port", "0"], cwd=self.workdir,
                                         stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        port = None
-        while time.monotonic() < deadline and self.process.poll() is None:
-            match = re.search(r"http\.url=http://[^ :]+:(\d+)/", self.log_path.read_text())
-            if match:
-                port = int(match.group(1))
-                break
-            time.sleep(0.05)
-        if port is None:
-            self.process.kill()
-            pytest.fail("the preview did not start:\n" + self.log_path.read_text())
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{wait_for_port(self.process, self.log_path, 'the preview')}"
 
     def stop(self):
         self.process.terminate()
